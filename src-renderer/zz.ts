@@ -1,0 +1,1 @@
+export const k: number = [1][0] ?? 0;
