@@ -26,11 +26,13 @@ class Backbone(nn.Module):
         out_channels: channels of the four maps returned by `forward`.
         strides: output strides of those maps, always (4, 8, 16, 32).
         ignored_prefixes: checkpoint key prefixes (classifier heads) that `load_pretrained` skips as `ignored`.
+        remap_key: optional checkpoint-key -> module-key map that `build_backbone` applies when loading.
     """
 
     out_channels: tuple[int, int, int, int]
     strides: tuple[int, int, int, int] = (4, 8, 16, 32)
     ignored_prefixes: tuple[str, ...] = ("fc.", "head.")
+    remap_key: Callable[[str], str | None] | None = None
 
     def forward(self, x: Tensor) -> list[Tensor]:  # pragma: no cover - overridden
         """x [N,3,H,W] (ImageNet-normalised RGB) -> 4 maps [N, C_i, ~H/s_i, ~W/s_i]."""
@@ -56,6 +58,9 @@ def list_backbones() -> list[str]:
 def build_backbone(name: str, *, weights: str | None = None, **kwargs: float) -> Backbone:
     """Build backbone `name`; when `weights` is a file path, load it strictly (raises WeightLoadError).
 
+    Accepted files: the published layout (torchvision resnet*.pth, official pvt_v2_b*.pth), optionally wrapped
+    ({"state_dict"|"model": ...}, "module." prefixes); PVT-v2 also accepts timm's key layout (`remap_key`).
+
     `kwargs` go to the constructor (e.g. `drop_path_rate=0.1` for PVT-v2; default 0, the inference setting).
     """
     if name not in _REGISTRY:
@@ -66,5 +71,5 @@ def build_backbone(name: str, *, weights: str | None = None, **kwargs: float) ->
     if weights is not None:
         from ccformer.backbones.weights import load_pretrained
 
-        load_pretrained(model, weights, strict=True)
+        load_pretrained(model, weights, remap=getattr(model, "remap_key", None), strict=True)
     return model

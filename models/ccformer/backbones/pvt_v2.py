@@ -5,17 +5,19 @@ Design reference: ccformer-design.md "Backbones and inputs" (PVT-v2-b5 channels 
 spatial-reduction attention, a depth-wise 3x3 conv inside the MLP. Parameter names: `patch_embed{i}.proj/norm`,
 `block{i}.{j}.norm1`, `.attn.q/kv/sr/norm/proj`, `.norm2`, `.mlp.fc1/dwconv.dwconv/fc2`, `norm{i}`; the classifier
 `head.*` is not built (`ignored` on load). Published configs: heads 1/2/5/8, sr ratios 8/4/2/1, qkv bias, LayerNorm
-eps 1e-6; MLP ratios 8/8/4/4 for b0-b4 and 4/4/4/4 for b5 (the checkpoints' fc1 shapes require exactly these).
+eps 1e-6 in blocks and stage norms (1e-5 in patch_embed.norm and attn.norm); MLP ratios 8/8/4/4 for b0-b4 and 4/4/4/4 for b5 (the checkpoints' fc1 shapes require exactly these).
 ONNX: H and W are read from tensor shapes only; no Python branch depends on tensor values.
 """
 
 from __future__ import annotations
 
+import re
+
 from torch import Tensor, nn
 
 from ccformer.backbones import Backbone
 
-__all__ = ["PyramidVisionTransformerV2", "pvt_v2_b0", "pvt_v2_b1", "pvt_v2_b2", "pvt_v2_b5"]
+__all__ = ["PyramidVisionTransformerV2", "pvt_v2_b0", "pvt_v2_b1", "pvt_v2_b2", "pvt_v2_b5", "timm_key_to_official"]
 
 
 class DropPath(nn.Module):
@@ -39,7 +41,7 @@ class OverlapPatchEmbed(nn.Module):
     def __init__(self, cin: int, dim: int, patch: int, stride: int) -> None:
         super().__init__()
         self.proj = nn.Conv2d(cin, dim, patch, stride=stride, padding=patch // 2)
-        self.norm = nn.LayerNorm(dim, eps=1e-6)
+        self.norm = nn.LayerNorm(dim, eps=1e-5)  # official: default eps here and in attn.norm
 
     def forward(self, x: Tensor) -> tuple[Tensor, int, int]:
         x = self.proj(x)
@@ -118,11 +120,28 @@ class Block(nn.Module):
         return x + self.drop_path(self.mlp(self.norm2(x), h, w))
 
 
+def timm_key_to_official(key: str) -> str:
+    """Map a timm `pvt_v2_*` key to the official layout (official keys pass through unchanged).
+
+    timm: patch_embed.*, stages.{i}.downsample.*, stages.{i}.blocks.{j}.*, mlp.dwconv.{weight,bias},
+    stages.{i}.norm.* -> official: patch_embed1.*, patch_embed{i+1}.*, block{i+1}.{j}.*, mlp.dwconv.dwconv.*,
+    norm{i+1}.*.
+    """
+    key = re.sub(r"^patch_embed\.", "patch_embed1.", key)
+    key = re.sub(r"^stages\.(\d+)\.downsample\.", lambda m: f"patch_embed{int(m[1]) + 1}.", key)
+    key = re.sub(r"^stages\.(\d+)\.blocks\.", lambda m: f"block{int(m[1]) + 1}.", key)
+    key = re.sub(r"^stages\.(\d+)\.norm\.", lambda m: f"norm{int(m[1]) + 1}.", key)
+    return re.sub(r"\.mlp\.dwconv\.(weight|bias)$", r".mlp.dwconv.dwconv.\1", key)
+
+
 class PyramidVisionTransformerV2(Backbone):
     """Four PVT-v2 stages; forward returns each stage's normed map (strides 4, 8, 16, 32).
 
     x [N,3,H,W] -> [N,d0,H/4,W/4], [N,d1,H/8,W/8], [N,d2,H/16,W/16], [N,d3,H/32,W/32].
+    `remap_key` lets `build_backbone` also load timm-format files (e.g. from the Hugging Face hub).
     """
+
+    remap_key = staticmethod(timm_key_to_official)
 
     def __init__(
         self,

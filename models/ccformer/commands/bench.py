@@ -1,0 +1,131 @@
+"""`python -m ccformer bench`: PyTorch eager vs onnxruntime CPU on one clip, same weights, same machine.
+
+Prints JSON lines `{"name", "value", "unit", "goal"}` on stdout (progress on stderr). Per variant: parameter
+count, ONNX size and export time, parity, median forward time of a `--frames`-frame clip at `--input-size` in
+eager PyTorch (`torch.no_grad`, default intra-op threads) and in onnxruntime (all graph optimisations, the same
+number of intra-op threads), and the speed-up (goal >= 1.5 for the paper-scale variant). Runs are interleaved
+(eager, ort, eager, ort, ...) after one warm-up each, so load from other processes hits both sides alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ccformer.cli import CommandError
+
+HELP = "time CCFormer forward in PyTorch eager vs onnxruntime CPU (JSON lines)"
+SPEEDUP_GOAL = 1.5
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--variants", default="ccformer_pvt_b5,ccformer_tiny", help="comma-separated registry names")
+    p.add_argument("--repeats", type=int, default=3, help="timed runs per side after one warm-up (median)")
+    p.add_argument("--frames", type=int, default=10, help="T, frames per clip")
+    p.add_argument("--input-size", type=int, default=224)
+    p.add_argument("--task", choices=("s4", "ms3", "avss"), default="avss")
+    p.add_argument("--threads", type=int, default=0, help="intra-op threads for both sides (0: torch's default)")
+    p.add_argument("--exporter", choices=("auto", "dynamo", "torchscript"), default="auto")
+    p.add_argument("--keep", type=Path, help="folder to keep the exported .onnx files in (default: temporary)")
+
+
+def _emit(name: str, value: float | int, unit: str, goal: str | None = None) -> None:
+    print(json.dumps({"name": name, "value": value, "unit": unit, "goal": goal}), flush=True)
+
+
+def _log(msg: str) -> None:
+    print(f"bench: {msg}", file=sys.stderr, flush=True)
+
+
+def _median_interleaved(fns: dict[str, Callable[[], Any]], repeats: int) -> dict[str, float]:
+    for fn in fns.values():  # warm-up: allocations, onnxruntime's first-run planning
+        fn()
+    times: dict[str, list[float]] = {k: [] for k in fns}
+    for _ in range(repeats):
+        for key, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            times[key].append(time.perf_counter() - start)
+    return {k: statistics.median(v) for k, v in times.items()}
+
+
+def ort_session(path: Path, threads: int) -> Any:
+    """The onnxruntime CPU session the benchmark (and the app's defaults) use: every graph optimisation on."""
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    opts.intra_op_num_threads = threads
+    return ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+
+
+def bench_variant(variant: str, args: argparse.Namespace, folder: Path) -> None:
+    import torch
+
+    from ccformer.export import export_onnx
+    from ccformer.model import build_model
+    from ccformer.model.onnx_wrapper import OnnxSegmenter
+
+    threads = args.threads or torch.get_num_threads()
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    model = build_model(variant, task=args.task, input_size=args.input_size).eval()
+    total = sum(p.numel() for p in model.parameters())
+    bcl = sum(p.numel() for n, p in model.named_parameters() if n.startswith("bcl_"))
+    _emit(f"{variant}.params", round(total / 1e6, 3), "M")
+    _emit(f"{variant}.params_inference", round((total - bcl) / 1e6, 3), "M")
+    _log(f"{variant}: exporting ({total / 1e6:.1f} M parameters)")
+    result = export_onnx(model, folder / f"{variant}.onnx", exporter=args.exporter, check_frames=(args.frames,),
+                         log=_log)
+    _emit(f"{variant}.onnx_size", round(result.size_bytes / 1e6, 2), "MB",
+          "<= 20" if variant == "ccformer_tiny" else None)
+    _emit(f"{variant}.export_time", round(result.export_seconds, 1), "s")
+    _emit(f"{variant}.max_abs_diff", result.max_abs_diff[args.frames], "logit", "<= 1e-4")
+    session = ort_session(result.path, threads)
+    wrapper = OnnxSegmenter(model).eval()
+    frames = torch.randn(args.frames, 3, args.input_size, args.input_size)
+    audio = torch.randn(args.frames, 1, 96, 64)
+    feed = {"frames": frames.numpy(), "audio": audio.numpy()}
+
+    def eager() -> None:
+        with torch.no_grad():
+            wrapper(frames, audio)
+
+    _log(f"{variant}: timing {args.frames} frames at {args.input_size} px, {threads} threads, "
+         f"{args.repeats} runs per side")
+    med = _median_interleaved({"eager": eager, "ort": lambda: session.run(["logits"], feed)}, args.repeats)
+    clip = f"{args.frames}x{args.input_size}px"
+    _emit(f"{variant}.eager_s", round(med["eager"], 4), f"s/clip ({clip})")
+    tiny_goal = "< 1" if variant == "ccformer_tiny" and args.frames >= 10 else None
+    _emit(f"{variant}.onnxruntime_s", round(med["ort"], 4), f"s/clip ({clip})", tiny_goal)
+    goal = f">= {SPEEDUP_GOAL}" if variant != "ccformer_tiny" else None
+    _emit(f"{variant}.speedup", round(med["eager"] / med["ort"], 3), "x (eager / onnxruntime)", goal)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ccformer.export import ExportError
+    from ccformer.model import list_variants
+
+    variants = [v.strip() for v in args.variants.split(",") if v.strip()]
+    unknown = [v for v in variants if v not in list_variants()]
+    if unknown:
+        raise CommandError(f"unknown variant(s) {', '.join(unknown)}; choose from {', '.join(list_variants())}")
+    if args.repeats < 1 or args.frames < 1:
+        raise CommandError("--repeats and --frames must be >= 1")
+    with tempfile.TemporaryDirectory(prefix="ccformer-bench-") as tmp:
+        folder = args.keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        for variant in variants:
+            try:
+                bench_variant(variant, args, folder)
+            except ExportError as err:
+                raise CommandError(f"{variant}: {err}") from err
+    return 0

@@ -1,0 +1,93 @@
+"""CCFormer assembled from finished parts (SAM-style); `ccformer.model.registry` builds it from a config.
+
+Abstract: "we propose a novel framework, termed Complementary and Contrastive Transformer (CCFormer), [...] with an
+Early Integration Module (EIM), a Multi-query Transformer Module (MTM) and a Bi-modal Contrastive Learning (BCL)".
+Data flow (ccformer-design.md): backbone levels -> 1x1 conv + GN to d; VGGish -> Linear to d; EIM on strides
+32/16/8; frame encoder; FPN pixel decoder with audio; MTM queries (frame + video level); mask head after every
+decoder layer; BCL projection heads.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch.nn as nn
+from torch import Tensor
+
+from ccformer.model.bcl import ProjectionHead
+from ccformer.model.config import CCFormerConfig
+from ccformer.model.eim import EarlyIntegration
+from ccformer.model.encoder import FrameEncoder
+from ccformer.model.heads import MaskHead
+from ccformer.model.mtm import MultiQueryTransformer
+from ccformer.model.pixel_decoder import PixelDecoder
+
+
+class CCFormer(nn.Module):
+    """Audio-visual segmentation model.
+
+    forward(frames [B,T,3,H,W] ImageNet-normalised RGB, audio [B,T,1,96,64] VGGish log-mel) -> dict:
+        logits       [B,T,C,H,W]  C = 1 (S4/MS3, sigmoid) or 71 (AVSS, softmax)
+        aux_logits   list of [B,T,C,H,W], one per earlier decoder layer (deep supervision)
+        audio_embed  [B,T,D] BCL audio projection (absent when BCL is off; not normalised)
+        visual_embed [B,T,D] BCL projection of the visually grounded queries (same)
+    """
+
+    def __init__(self, *, visual: nn.Module, audio: nn.Module, input_proj: nn.ModuleList, audio_proj: nn.Module,
+                 fusion: EarlyIntegration | None, encoder: FrameEncoder, pixel_decoder: PixelDecoder,
+                 decoder: MultiQueryTransformer, head: MaskHead, bcl_audio: ProjectionHead | None,
+                 bcl_visual: ProjectionHead | None, config: CCFormerConfig) -> None:
+        super().__init__()
+        self.visual = visual
+        self.audio = audio
+        self.input_proj = input_proj  # strides 4, 8, 16, 32
+        self.audio_proj = audio_proj
+        self.fusion = fusion
+        self.encoder = encoder
+        self.pixel_decoder = pixel_decoder
+        self.decoder = decoder
+        self.head = head
+        self.bcl_audio = bcl_audio
+        self.bcl_visual = bcl_visual
+        self.config = config
+
+    def _trunk(self, frames: Tensor, audio: Tensor) -> tuple[list[Tensor], Tensor, Tensor]:
+        """-> (query states per decoder layer [B*T,Q,d], mask features [B*T,d,H/4,W/4], audio emb [B*T,d])."""
+        b = frames.shape[0]
+        feats = self.visual(frames.flatten(0, 1))
+        p4, p8, p16, p32 = (proj(f) for proj, f in zip(self.input_proj, feats, strict=True))
+        a0 = self.audio_proj(self.audio(audio.flatten(0, 1)))  # [N,d]
+        coarse_to_fine = [p32, p16, p8]
+        a = a0
+        if self.fusion is not None:
+            coarse_to_fine, a = self.fusion(coarse_to_fine, a0)
+        encoded = self.encoder(coarse_to_fine[::-1])  # fine to coarse in, fine to coarse out
+        memories, mask_features = self.pixel_decoder(encoded[::-1], p4, a)
+        states = self.decoder(a, memories, batch=b)
+        return states, mask_features, a0
+
+    def forward(self, frames: Tensor, audio: Tensor) -> dict[str, Any]:
+        b, t = frames.shape[:2]
+        size = (int(frames.shape[-2]), int(frames.shape[-1]))
+        states, mask_features, a0 = self._trunk(frames, audio)
+
+        def unflatten(x: Tensor) -> Tensor:
+            return x.reshape(b, t, *x.shape[1:])
+
+        logits = [unflatten(self.head(q, mask_features, size)) for q in states]
+        out: dict[str, Any] = {"logits": logits[-1], "aux_logits": logits[:-1]}
+        if self.bcl_audio is not None and self.bcl_visual is not None:
+            out["audio_embed"] = unflatten(self.bcl_audio(a0))
+            out["visual_embed"] = unflatten(self.bcl_visual(states[-1].mean(dim=1)))
+        return out
+
+    def predict(self, frames: Tensor, audio: Tensor) -> Tensor:
+        """Final logits only (no auxiliary heads, no BCL): frames [B,T,3,H,W], audio [B,T,1,96,64] -> [B,T,C,H,W].
+
+        The inference path the ONNX export traces; equal to forward(...)["logits"].
+        """
+        b, t = frames.shape[:2]
+        size = (int(frames.shape[-2]), int(frames.shape[-1]))
+        states, mask_features, _ = self._trunk(frames, audio)
+        logits = self.head(states[-1], mask_features, size)
+        return logits.reshape(b, t, *logits.shape[1:])

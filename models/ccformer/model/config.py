@@ -1,0 +1,118 @@
+"""`CCFormerConfig`: every architecture choice of CCFormer in one dataclass, saved in checkpoints.
+
+Only the builder (`ccformer.model.registry`) reads it; modules take plain keyword arguments (style.md, model
+habit 1). Values that the paper's abstract does not fix are documented defaults from ccformer-design.md
+"Reconstructed design", not facts about the published model.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+from ccformer.avss import NUM_AVSS_CLASSES
+
+TASKS = ("s4", "ms3", "avss")
+BCL_MODES = ("frame", "video", "off")
+
+
+def task_num_classes(task: str) -> int:
+    """1 binary logit for S4/MS3, 71 class logits for AVSS (avsbench.md "Subsets")."""
+    return NUM_AVSS_CLASSES if task == "avss" else 1
+
+
+def task_frames_per_clip(task: str) -> int:
+    """5 one-second frames for S4/MS3, 10 for AVSS (avsbench.md "Subsets")."""
+    return 10 if task == "avss" else 5
+
+
+@dataclass
+class CCFormerConfig:
+    """Architecture of one CCFormer model. Unknown keys are rejected by `from_dict`.
+
+    Switches (ablations): `eim` (early integration module), `video_queries` (video-level queries of the MTM),
+    `bcl` ("frame" | "video" | "off": BCL projection heads and the loss mode the training code should use).
+    """
+
+    variant: str = "custom"
+    task: str = "s4"
+    # visual / audio encoders
+    backbone: str = "pvt_v2_b5"
+    backbone_weights: str | None = None
+    audio_net: str = "vggish"
+    audio_weights: str | None = None
+    audio_frozen: bool | None = None  # None: frozen exactly when audio_weights are given
+    # widths
+    d_model: int = 256
+    num_heads: int = 8
+    dim_feedforward: int = 2048  # MTM decoder FFN
+    enc_layers: int = 3  # frame-level encoder over multi-scale tokens
+    enc_feedforward: int = 1024
+    enc_kv_pool: int = 2  # stride-8 keys/values average-pooled by this factor (spatial-reduction attention)
+    dec_layers: int = 6
+    num_queries: int = 5
+    # switches
+    eim: bool = True
+    video_queries: bool = True
+    bcl: str = "frame"
+    bcl_dim: int = 128
+    # input
+    input_size: int = 224
+    frames_per_clip: int = 0  # 0: from task (5 s4/ms3, 10 avss)
+    num_classes: int = 0  # 0: from task (1 s4/ms3, 71 avss)
+    mean: tuple[float, float, float] = (0.485, 0.456, 0.406)
+    std: tuple[float, float, float] = (0.229, 0.224, 0.225)
+    extra: dict[str, Any] = field(default_factory=dict)  # free-form notes kept with checkpoints
+
+    def __post_init__(self) -> None:
+        if self.task not in TASKS:
+            raise ValueError(f"task must be one of {TASKS}, got {self.task!r}")
+        if isinstance(self.bcl, bool):  # accept YAML `bcl: false` / `bcl: true`
+            self.bcl = "frame" if self.bcl else "off"
+        if self.bcl not in BCL_MODES:
+            raise ValueError(f"bcl must be one of {BCL_MODES}, got {self.bcl!r}")
+        if self.d_model % self.num_heads or self.d_model % 4:
+            raise ValueError(f"d_model {self.d_model} must be divisible by num_heads and by 4")
+        if self.num_classes == 0:
+            self.num_classes = task_num_classes(self.task)
+        if self.frames_per_clip == 0:
+            self.frames_per_clip = task_frames_per_clip(self.task)
+        if self.task == "avss" and self.num_classes == 1 or self.task != "avss" and self.num_classes != 1:
+            raise ValueError(f"task {self.task} does not fit num_classes {self.num_classes}")
+        self.mean = tuple(float(v) for v in self.mean)  # type: ignore[assignment]
+        self.std = tuple(float(v) for v in self.std)  # type: ignore[assignment]
+        for name in ("enc_layers", "dec_layers", "num_queries", "input_size", "enc_kv_pool"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
+
+    @property
+    def audio_is_frozen(self) -> bool:
+        return self.audio_weights is not None if self.audio_frozen is None else self.audio_frozen
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict (lists instead of tuples) for checkpoints and YAML."""
+        out = dataclasses.asdict(self)
+        out["mean"], out["std"] = list(self.mean), list(self.std)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CCFormerConfig:
+        """Inverse of `to_dict`; raises ValueError naming unknown keys (config values are never ignored)."""
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ValueError(f"unknown CCFormerConfig keys: {', '.join(unknown)}")
+        return cls(**data)
+
+    def replace(self, **changes: Any) -> CCFormerConfig:
+        """Copy with `changes`; derived fields are recomputed when the task changes."""
+        unknown = sorted(set(changes) - {f.name for f in dataclasses.fields(self)})
+        if unknown:
+            raise ValueError(f"unknown CCFormerConfig keys: {', '.join(unknown)}")
+        data = self.to_dict()
+        if "task" in changes and changes["task"] != self.task:
+            data["num_classes"] = changes.get("num_classes", 0)
+            data["frames_per_clip"] = changes.get("frames_per_clip", 0)
+        data.update(changes)
+        return CCFormerConfig(**data)

@@ -1,0 +1,50 @@
+"""Mask head: query states + mask features -> per-pixel logits at the input size.
+
+ccformer-design.md "MTM": "Mask head: query-mask dot product (einsum) -> refine -> upsample to input size; binary
+logit per pixel for S4/MS3, 71 class logits for AVSS". It completes the abstract's MTM (the queries' masks are
+what the multi-query transformer is for); the "refine" step is left out in this default (documented choice).
+
+Query masks: m_q = einsum(MLP(LN(q)), mask_features) -> [N,Q,h,w] at stride 4. Combining the Q queries:
+- binary (C = 1): a learned score per query, softmax over queries -> convex weights w_q;
+  logit = sum_q w_q m_q. Thresholding sigmoid(logit) at 0.5 is the sounding mask.
+- multi-class (C = 71): Mask2Former semantic inference p_c = sum_q softmax(cls_q)_c * sigmoid(m_q) (in [0, Q]),
+  returned as logits log(p_c + 1e-6), so that softmax over C gives the normalised class probabilities
+  p_c / sum_c p_c and argmax over C equals Mask2Former's argmax. Per-pixel cross-entropy trains it directly.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from ccformer.model.layers import MLP
+
+SEMANTIC_EPS = 1e-6
+
+
+class MaskHead(nn.Module):
+    """queries [N,Q,d], mask_features [N,d,h,w], out_size (H, W) -> logits [N,C,H,W]."""
+
+    def __init__(self, *, dim: int, num_classes: int) -> None:
+        super().__init__()
+        self.num_classes = num_classes
+        self.norm = nn.LayerNorm(dim)
+        self.mask_embed = MLP(dim, dim, dim, 3)
+        # binary: one score per query; multi-class: per-query class logits
+        self.classify = nn.Linear(dim, 1 if num_classes == 1 else num_classes)
+
+    def query_masks(self, queries: Tensor, mask_features: Tensor) -> Tensor:
+        """[N,Q,d], [N,d,h,w] -> per-query mask logits [N,Q,h,w]."""
+        return torch.einsum("nqd,ndhw->nqhw", self.mask_embed(self.norm(queries)), mask_features)
+
+    def forward(self, queries: Tensor, mask_features: Tensor, out_size: tuple[int, int]) -> Tensor:
+        masks = self.query_masks(queries, mask_features)
+        scores = self.classify(self.norm(queries))  # [N,Q,1] or [N,Q,C]
+        if self.num_classes == 1:
+            weights = scores[..., 0].softmax(dim=1)  # [N,Q]
+            logits = torch.einsum("nq,nqhw->nhw", weights, masks)[:, None]
+        else:
+            semantic = torch.einsum("nqc,nqhw->nchw", scores.softmax(dim=-1), masks.sigmoid())
+            logits = torch.log(semantic + SEMANTIC_EPS)
+        return F.interpolate(logits, size=out_size, mode="bilinear", align_corners=False)

@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// `npm run bench [-- --model FILE.onnx --runs N --size WxH --device cpu|auto]`: app benchmarks as JSON lines
+// {name, value, unit, goal} on stdout (see src-main/bench/bench-prelabel.ts). Builds dist/main first (~1 s).
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { repoRoot } from './python-env.mjs';
+
+const build = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'build-main.mjs')], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
+if (build.status !== 0) process.exit(build.status ?? 1);
+const { benchMain } = await import(pathToFileURL(join(repoRoot, 'dist', 'main', 'bench.mjs')).href);
+process.exitCode = await benchMain(process.argv.slice(2));

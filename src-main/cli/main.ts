@@ -1,0 +1,80 @@
+/**
+ * `avs-annotator`: the headless way in. Every command goes through the same core as the UI (pipeline, dataset
+ * writer, inference host), so the CLI is also the quickest end-to-end check of the app.
+ * Exit codes: 0 ok, 1 internal error, 2 bad input, 130 interrupted.
+ */
+import { appVersion } from '../pipeline/app-paths';
+import { toApiError } from '../pipeline/app-error';
+import { errorLine, processIo, UsageError, type CliIo, PROG } from './cli-io';
+import { runDemo, DEMO_HELP } from './demo-command';
+import { runPrelabel, PRELABEL_HELP } from './prelabel-command';
+import { runServe, SERVE_HELP } from './serve-command';
+
+const HELP = `Usage: ${PROG} <command> [options]
+
+Pre-label sounding objects in videos with CCFormer and export AVSBench datasets.
+
+Commands:
+  prelabel VIDEO... --out DIR   pre-label videos and write an AVSS dataset
+  serve [--port N]              run the annotator UI in your browser (127.0.0.1 only)
+  demo                          pre-label the bundled sample, write its dataset, open the UI
+
+Options:
+  -h, --help      show help (also \`${PROG} <command> --help\`)
+  -v, --version   print the version
+
+Run \`${PROG} <command> --help\` for a command's options.
+`;
+
+type Command = (argv: string[], io: CliIo, signal: AbortSignal) => Promise<number>;
+
+const COMMANDS: Record<string, { run: Command; help: string }> = {
+  prelabel: { run: runPrelabel, help: PRELABEL_HELP },
+  serve: { run: runServe, help: SERVE_HELP },
+  demo: { run: runDemo, help: DEMO_HELP },
+};
+
+/** Runs the CLI; never throws. `signal` lets a caller (tests, SIGINT) stop a running command. */
+export async function main(argv: string[], io: CliIo = processIo, signal?: AbortSignal): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
+    io.stdout(HELP);
+    return first === undefined ? 2 : 0;
+  }
+  if (first === '-v' || first === '--version') {
+    io.stdout(`${appVersion()}\n`);
+    return 0;
+  }
+  const command = COMMANDS[first];
+  if (!command) {
+    io.stderr(errorLine(`unknown command "${first}" (try ${PROG} --help)`));
+    return 2;
+  }
+  if (rest.includes('-h') || rest.includes('--help')) {
+    io.stdout(command.help);
+    return 0;
+  }
+  const controller = new AbortController();
+  const onSigint = (): void => controller.abort();
+  signal?.addEventListener('abort', onSigint, { once: true });
+  process.once('SIGINT', onSigint);
+  try {
+    return await command.run(rest, io, controller.signal);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr(errorLine(err.message));
+      return 2;
+    }
+    const apiError = toApiError(err);
+    if (apiError.code === 'cancelled') {
+      io.stderr(errorLine('interrupted; nothing was written'));
+      return 130;
+    }
+    io.stderr(errorLine(apiError.message));
+    // Media, model and input problems are the user's to fix (exit 2); anything else is our bug (exit 1).
+    return ['bad-input', 'not-found', 'media', 'model', 'io', 'unsupported'].includes(apiError.code) ? 2 : 1;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    signal?.removeEventListener('abort', onSigint);
+  }
+}

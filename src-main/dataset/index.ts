@@ -1,0 +1,7 @@
+/** Dataset stage: AVSS export (atomic, merge-safe) and validation; small PNG/WAV codecs. */
+export { exportAvssClips, clipUid, semanticToRgb, AvssExportError, type AvssClip, type AvssExportResult, type AvssLabel } from './avss-writer';
+export { validateAvssDataset } from './avss-validator';
+export { parseMetadataCsv, mergeMetadata, formatMetadataRow, metadataRows, MetadataCsvError, METADATA_HEADER, type MetadataRow, type ParsedMetadata } from './metadata-csv';
+export { encodePng, decodePng, type PngImage } from './png';
+export { encodeWavPcm16, parseWavHeader, type WavInfo } from './wav';
+export { jpegSize } from './jpeg-size';

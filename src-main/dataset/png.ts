@@ -1,0 +1,158 @@
+/**
+ * Minimal PNG codec on node:zlib, for masks: encodes 8-bit grey (class indices) and RGB (palette colours);
+ * decodes the non-interlaced 8-bit-or-less formats mask files come in (grey, RGB, palette as indices, grey+alpha,
+ * RGBA), so the validator can re-read our files and check datasets made by other tools. Palette images decode to
+ * their indices (an AVSBench "P" mask keeps its class indices) with the palette alongside.
+ */
+import { deflateSync, inflateSync } from 'node:zlib';
+
+export interface PngImage {
+  width: number;
+  height: number;
+  /** 1 grey / palette index, 2 grey+alpha, 3 RGB, 4 RGBA. */
+  channels: 1 | 2 | 3 | 4;
+  /** Row-major, interleaved, 8 bits per sample. */
+  data: Uint8Array;
+  /** For palette images: RGB triples. */
+  palette?: Uint8Array;
+  colorType: number;
+}
+
+const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const CRC_TABLE = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+
+function crc32(bytes: Uint8Array, crc = 0xffffffff): number {
+  for (let i = 0; i < bytes.length; i++) crc = CRC_TABLE[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
+  return crc;
+}
+
+function chunk(type: string, body: Uint8Array): Buffer {
+  const out = Buffer.alloc(12 + body.length);
+  out.writeUInt32BE(body.length, 0);
+  out.write(type, 4, 'latin1');
+  out.set(body, 8);
+  out.writeUInt32BE((crc32(out.subarray(4, 8 + body.length)) ^ 0xffffffff) >>> 0, 8 + body.length);
+  return out;
+}
+
+/**
+ * Encodes 8-bit grey (channels 1) or RGB (channels 3). Filter "none" and deflate level 3: masks are flat, and
+ * level 3 was 5x faster than 6 on a 1080p mask pair (12 vs 59 ms) for files that stay small (12 KB vs 8 KB grey).
+ */
+export function encodePng(width: number, height: number, channels: 1 | 3, data: Uint8Array): Buffer {
+  if (data.length !== width * height * channels) {
+    throw new RangeError(`PNG data has ${data.length} bytes, expected ${width}x${height}x${channels}`);
+  }
+  const stride = width * channels;
+  const raw = Buffer.alloc((stride + 1) * height);
+  for (let y = 0; y < height; y++) raw.set(data.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8;
+  ihdr[9] = channels === 1 ? 0 : 2;
+  return Buffer.concat([SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 3 })), chunk('IEND', new Uint8Array(0))]);
+}
+
+function paeth(a: number, b: number, c: number): number {
+  const p = a + b - c;
+  const pa = Math.abs(p - a);
+  const pb = Math.abs(p - b);
+  const pc = Math.abs(p - c);
+  return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+}
+
+const CHANNELS: Record<number, 1 | 2 | 3 | 4> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+
+/** Undoes one row's filter (type byte at raw[src]); one tight loop per filter type, as this is the hot path. */
+function unfilterRow(raw: Uint8Array, src: number, rows: Uint8Array, o: number, stride: number, bpp: number, hasUp: boolean): void {
+  const filter = raw[src]!;
+  const r = src + 1;
+  const up = o - stride;
+  if (filter === 0) {
+    rows.set(raw.subarray(r, r + stride), o);
+  } else if (filter === 1) {
+    for (let x = 0; x < stride; x++) rows[o + x] = (raw[r + x]! + (x >= bpp ? rows[o + x - bpp]! : 0)) & 0xff;
+  } else if (filter === 2) {
+    for (let x = 0; x < stride; x++) rows[o + x] = (raw[r + x]! + (hasUp ? rows[up + x]! : 0)) & 0xff;
+  } else if (filter === 3) {
+    for (let x = 0; x < stride; x++) {
+      const a = x >= bpp ? rows[o + x - bpp]! : 0;
+      const b = hasUp ? rows[up + x]! : 0;
+      rows[o + x] = (raw[r + x]! + ((a + b) >> 1)) & 0xff;
+    }
+  } else if (filter === 4) {
+    for (let x = 0; x < stride; x++) {
+      const a = x >= bpp ? rows[o + x - bpp]! : 0;
+      const b = hasUp ? rows[up + x]! : 0;
+      const c = x >= bpp && hasUp ? rows[up + x - bpp]! : 0;
+      rows[o + x] = (raw[r + x]! + paeth(a, b, c)) & 0xff;
+    }
+  } else {
+    throw new Error(`PNG row filter ${filter} is invalid`);
+  }
+}
+
+/** Decodes a PNG; throws Error with a short reason for anything it does not support or finds corrupt. */
+export function decodePng(file: Uint8Array): PngImage {
+  const buf = Buffer.from(file.buffer, file.byteOffset, file.byteLength);
+  if (buf.length < 8 || !buf.subarray(0, 8).equals(SIGNATURE)) throw new Error('not a PNG file');
+  let pos = 8;
+  let width = 0, height = 0, depth = 0, colorType = -1, interlace = 0;
+  let palette: Uint8Array | undefined;
+  const idat: Buffer[] = [];
+  while (pos + 12 <= buf.length) {
+    const len = buf.readUInt32BE(pos);
+    const type = buf.toString('latin1', pos + 4, pos + 8);
+    if (pos + 12 + len > buf.length) throw new Error(`PNG chunk ${type} is truncated`);
+    const body = buf.subarray(pos + 8, pos + 8 + len);
+    if (((crc32(buf.subarray(pos + 4, pos + 8 + len)) ^ 0xffffffff) >>> 0) !== buf.readUInt32BE(pos + 8 + len)) {
+      throw new Error(`PNG chunk ${type} has a bad CRC`);
+    }
+    if (type === 'IHDR') {
+      width = body.readUInt32BE(0);
+      height = body.readUInt32BE(4);
+      depth = body[8]!;
+      colorType = body[9]!;
+      interlace = body[12]!;
+    } else if (type === 'PLTE') palette = new Uint8Array(body);
+    else if (type === 'IDAT') idat.push(body);
+    else if (type === 'IEND') break;
+    pos += 12 + len;
+  }
+  const channels = CHANNELS[colorType];
+  if (!channels || width < 1 || height < 1) throw new Error('PNG header is missing or invalid');
+  if (interlace !== 0) throw new Error('interlaced PNG is not supported');
+  if (depth !== 8 && !(colorType === 3 && (depth === 1 || depth === 2 || depth === 4))) {
+    throw new Error(`PNG bit depth ${depth} is not supported for colour type ${colorType}`);
+  }
+  if (colorType === 3 && !palette) throw new Error('palette PNG without a PLTE chunk');
+  const raw = inflateSync(Buffer.concat(idat));
+  const bpp = Math.max(1, (channels * depth) / 8);
+  const stride = Math.ceil((width * channels * depth) / 8);
+  if (raw.length < (stride + 1) * height) throw new Error('PNG image data is truncated');
+  const rows = new Uint8Array(stride * height);
+  for (let y = 0; y < height; y++) unfilterRow(raw, y * (stride + 1), rows, y * stride, stride, bpp, y > 0);
+  let data = rows;
+  if (depth < 8) {
+    // Unpack sub-byte palette indices, most significant bits first.
+    data = new Uint8Array(width * height);
+    const perByte = 8 / depth;
+    const mask = (1 << depth) - 1;
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const byte = rows[y * stride + Math.floor(x / perByte)]!;
+        data[y * width + x] = (byte >> (8 - depth * ((x % perByte) + 1))) & mask;
+      }
+    }
+  }
+  return { width, height, channels, data, colorType, ...(palette ? { palette } : {}) };
+}

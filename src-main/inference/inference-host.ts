@@ -1,0 +1,195 @@
+/**
+ * The one inference host of the app: a worker_threads Worker running onnxruntime-node, started lazily, fed from
+ * a FIFO queue (one request in flight), with cancellation. A cancelled queued job never reaches the worker; a
+ * cancelled running job is rejected at once and its result dropped (onnxruntime cannot interrupt a run).
+ */
+import type { DeviceChoice, ProviderName, ProviderStatus } from '../shared/ipc-contract';
+import { startChannel, type Transport, type WorkerChannel } from './worker-channel';
+import { resolveWorkerScript } from './worker-script';
+import type {
+  FeaturesInput, FeaturesOutput, FromWorker, RunInput, RunOutput, ToWorker, WorkerReplyValues,
+} from './worker-protocol';
+
+type Kind = keyof WorkerReplyValues;
+type Body<K extends Kind> = Omit<Extract<ToWorker, { type: K }>, 'id' | 'type'>;
+
+interface Job {
+  id: number;
+  msg: ToWorker;
+  transfer: ArrayBuffer[];
+  resolve: (value: unknown) => void;
+  reject: (err: Error) => void;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+}
+
+/** Rejections carry a kind so callers can map them to ApiError codes without parsing messages. */
+export class InferenceError extends Error {
+  constructor(readonly kind: 'cancelled' | 'model' | 'internal', message: string) {
+    super(message);
+    this.name = 'InferenceError';
+  }
+}
+
+/**
+ * Buffers are transferred, not copied. A view that does not span its whole buffer (a Node Buffer slice from the
+ * shared pool, a subarray) would move its neighbours too, so such views are copied first.
+ */
+function owned(array: Float32Array): Float32Array {
+  return array.byteOffset === 0 && array.byteLength === array.buffer.byteLength ? array : array.slice();
+}
+
+export type HostLog = (level: 'info' | 'warn', message: string) => void;
+
+export interface HostOptions {
+  log?: HostLog;
+  /** Default 'process' (see worker-channel.ts for why); 'thread' transfers buffers instead of copying. */
+  transport?: Transport;
+}
+
+export class InferenceHost {
+  private worker: WorkerChannel | null = null;
+  private readonly log: HostLog;
+  readonly transport: Transport;
+  private readonly queue: Job[] = [];
+  private current: Job | null = null;
+  private nextId = 1;
+  private opened: { file: string; device: DeviceChoice; status: ProviderStatus } | null = null;
+
+  constructor(options: HostOptions = {}) {
+    this.log = options.log ?? (() => {});
+    this.transport = options.transport ?? 'process';
+  }
+
+  /** Provider status of the open session, or null before the first run. */
+  get provider(): ProviderStatus | null {
+    return this.opened?.status ?? null;
+  }
+
+  providers(): Promise<ProviderName[]> {
+    return this.request('providers', {});
+  }
+
+  /**
+   * Opens (or reuses) the session for this model and device. Called lazily by the pipeline before its first
+   * window, so opening the app or a model never pays for session creation.
+   */
+  async ensureSession(file: string, device: DeviceChoice, signal?: AbortSignal): Promise<ProviderStatus> {
+    if (this.opened && this.opened.file === file && this.opened.device === device) return this.opened.status;
+    this.opened = null;
+    const status = await this.request('open', { file, device }, [], signal);
+    this.opened = { file, device, status };
+    return status;
+  }
+
+  /** VGGish log-mel examples for one window, computed in the worker; `wave` is transferred. */
+  features(input: FeaturesInput, signal?: AbortSignal): Promise<FeaturesOutput> {
+    const wave = owned(input.wave);
+    return this.request('features', { ...input, wave }, [wave.buffer as ArrayBuffer], signal);
+  }
+
+  /** Runs one window; the input buffers are transferred to the worker and unusable afterwards. */
+  run(input: RunInput, signal?: AbortSignal): Promise<RunOutput> {
+    const frames = owned(input.frames);
+    const audio = owned(input.audio);
+    return this.request('run', { ...input, frames, audio }, [frames.buffer as ArrayBuffer, audio.buffer as ArrayBuffer], signal);
+  }
+
+  /** Stops the worker; pending jobs are rejected. The host can be used again (a new worker starts). */
+  async dispose(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    this.opened = null;
+    this.failAll(new InferenceError('cancelled', 'inference host stopped'));
+    if (worker) await worker.terminate();
+  }
+
+  private request<K extends Kind>(type: K, body: Body<K>, transfer: ArrayBuffer[] = [], signal?: AbortSignal): Promise<WorkerReplyValues[K]> {
+    return new Promise<WorkerReplyValues[K]>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(new InferenceError('cancelled', 'cancelled'));
+        return;
+      }
+      const id = this.nextId++;
+      const job: Job = { id, msg: { ...body, type, id } as ToWorker, transfer, resolve: resolve as (v: unknown) => void, reject, signal };
+      if (signal) {
+        job.onAbort = () => this.cancel(job);
+        signal.addEventListener('abort', job.onAbort, { once: true });
+      }
+      this.queue.push(job);
+      void this.pump();
+    });
+  }
+
+  private cancel(job: Job): void {
+    const at = this.queue.indexOf(job);
+    if (at >= 0) this.queue.splice(at, 1);
+    // A running job stays `current` until the worker answers, so the next job cannot overtake it.
+    job.reject(new InferenceError('cancelled', 'cancelled'));
+  }
+
+  private settle(job: Job): void {
+    if (job.signal && job.onAbort) job.signal.removeEventListener('abort', job.onAbort);
+  }
+
+  private async pump(): Promise<void> {
+    if (this.current || this.queue.length === 0) return;
+    const job = this.queue.shift()!;
+    this.current = job;
+    try {
+      const worker = await this.ensureWorker();
+      // Referenced only while busy: an idle worker must not keep the CLI alive, a busy one must.
+      worker.ref();
+      worker.post(job.msg, job.transfer);
+    } catch (err) {
+      this.current = null;
+      this.settle(job);
+      job.reject(new InferenceError('internal', `cannot start the inference worker: ${(err as Error).message}`));
+      void this.pump();
+    }
+  }
+
+  private async ensureWorker(): Promise<WorkerChannel> {
+    if (this.worker) return this.worker;
+    const script = await resolveWorkerScript();
+    const worker: WorkerChannel = startChannel(this.transport, script, {
+      onMessage: (msg) => this.onMessage(msg),
+      onExit: (err) => this.onCrash(worker, err),
+    });
+    this.worker = worker;
+    return worker;
+  }
+
+  private onMessage(msg: FromWorker): void {
+    if (msg.type === 'log') {
+      this.log(msg.level, msg.message);
+      return;
+    }
+    const job = this.current;
+    if (!job || job.id !== msg.id) return;
+    this.current = null;
+    this.settle(job);
+    // Rejecting twice is a no-op, so a job cancelled while running simply drops this answer.
+    if (msg.type === 'ok') job.resolve(msg.value);
+    else job.reject(new InferenceError(msg.model ? 'model' : 'internal', msg.message));
+    if (this.queue.length === 0) this.worker?.unref();
+    void this.pump();
+  }
+
+  private onCrash(worker: WorkerChannel, err: Error): void {
+    if (this.worker !== worker) return;
+    this.worker = null;
+    this.opened = null;
+    this.log('warn', `inference worker stopped: ${err.message}`);
+    this.failAll(new InferenceError('internal', err.message));
+  }
+
+  private failAll(err: InferenceError): void {
+    const jobs = [...(this.current ? [this.current] : []), ...this.queue.splice(0)];
+    this.current = null;
+    for (const job of jobs) {
+      this.settle(job);
+      job.reject(err);
+    }
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * How the host talks to its worker. Two transports with the same message protocol:
+ *  - 'thread': a worker_threads Worker; tensors are transferred (zero copy).
+ *  - 'process': a child Node process (child_process.fork, structured-clone IPC); tensors are copied.
+ * Why both: onnxruntime's memory lives in whatever process runs it, and every ffmpeg spawn fork()s the main
+ * process synchronously, so with a thread the main thread stalls ~40-150 ms per spawn once a session has run
+ * (RSS 400-870 MB). A separate process keeps the main process small and spawns cheap. See docs/architecture.md.
+ */
+import { fork } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
+import type { FromWorker, ToWorker } from './worker-protocol';
+
+export type Transport = 'thread' | 'process';
+
+export interface WorkerChannel {
+  post(msg: ToWorker, transfer: ArrayBuffer[]): void;
+  /** Keeps the event loop alive while a request is in flight; unref when idle so the CLI can exit. */
+  ref(): void;
+  unref(): void;
+  terminate(): Promise<void>;
+}
+
+export interface ChannelEvents {
+  onMessage(msg: FromWorker): void;
+  onExit(err: Error): void;
+}
+
+/** Flags meant for the parent's entry script (`node --input-type=module -e ...`) break a worker's start. */
+function childExecArgv(): string[] {
+  return process.execArgv.filter((arg) => !/^--(input-type|eval|print)\b|^-[ep]$/.test(arg));
+}
+
+export function startChannel(transport: Transport, script: string, events: ChannelEvents): WorkerChannel {
+  if (transport === 'thread') {
+    const worker = new Worker(script, { execArgv: childExecArgv() });
+    worker.on('message', events.onMessage);
+    worker.on('error', events.onExit);
+    worker.on('exit', (code) => events.onExit(new Error(`inference worker exited with code ${code}`)));
+    return {
+      post: (msg, transfer) => worker.postMessage(msg, transfer),
+      ref: () => worker.ref(),
+      unref: () => worker.unref(),
+      terminate: async () => void (await worker.terminate()),
+    };
+  }
+  const child = fork(script, [], {
+    serialization: 'advanced', execArgv: childExecArgv(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  child.on('message', (msg) => events.onMessage(msg as FromWorker));
+  child.on('error', events.onExit);
+  child.on('exit', (code, signal) => events.onExit(new Error(`inference process exited (${signal ?? code})`)));
+  return {
+    post: (msg) => void child.send(msg),
+    ref: () => {
+      child.ref();
+      child.channel?.ref();
+    },
+    unref: () => {
+      child.unref();
+      child.channel?.unref();
+    },
+    terminate: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      // An unref'd child would let the loop end before 'exit' arrives (an unsettled await).
+      child.ref();
+      child.kill();
+      await exited;
+    },
+  };
+}

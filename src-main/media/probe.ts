@@ -1,0 +1,154 @@
+/**
+ * ffprobe wrapper: the facts the pipeline needs about a video, with display geometry already resolved
+ * (rotation from the display matrix or the legacy `rotate` tag, non-square pixels), and one-line errors that
+ * name the file (missing, not a video, unreadable) because users see them verbatim.
+ */
+import { promises as fs } from 'node:fs';
+import { resolveFfmpeg } from './ffmpeg-binaries';
+import { MediaError, runTool } from './run-tool';
+
+export interface VideoProbe {
+  file: string;
+  /** Video duration in seconds, measured from the first video frame (the app's time origin). */
+  durationSec: number;
+  /** Average frame rate (frames / duration); the closest thing to "fps" for variable-rate files. */
+  fps: number;
+  avgFps: number;
+  /** ffprobe's r_frame_rate: the lowest rate that represents all timestamps (the base rate for VFR). */
+  rFps: number;
+  /** Decoded (stored) size, before rotation. */
+  codedWidth: number;
+  codedHeight: number;
+  /** Display size: rotation and sample aspect ratio applied. This is the size masks and exports use. */
+  width: number;
+  height: number;
+  /** Clockwise rotation applied for display, as ffmpeg's autorotate does: 0, 90, 180 or 270. */
+  rotation: 0 | 90 | 180 | 270;
+  hasAudio: boolean;
+  /** Presentation time (s) of the first video frame in the file's timeline; times elsewhere are relative to it. */
+  startSec: number;
+  /** Start of the first audio sample in the file's timeline (s), when there is audio. */
+  audioStartSec?: number;
+  /** Format-level start (the origin ffmpeg's `-ss` counts from). */
+  formatStartSec: number;
+  codec: string;
+  audioCodec?: string;
+  /** Frame count when the container states it. */
+  frameCount?: number;
+}
+
+interface ProbeStream {
+  codec_type?: string;
+  codec_name?: string;
+  width?: number;
+  height?: number;
+  avg_frame_rate?: string;
+  r_frame_rate?: string;
+  sample_aspect_ratio?: string;
+  start_time?: string;
+  duration?: string;
+  nb_frames?: string;
+  tags?: Record<string, string>;
+  side_data_list?: { side_data_type?: string; rotation?: number }[];
+  disposition?: { attached_pic?: number };
+}
+
+interface ProbeJson {
+  streams?: ProbeStream[];
+  format?: { start_time?: string; duration?: string };
+}
+
+function rational(text: string | undefined): number {
+  if (!text) return NaN;
+  const [num, den] = text.split(/[/:]/).map(Number);
+  if (num === undefined || !Number.isFinite(num)) return NaN;
+  if (den === undefined) return num;
+  return den === 0 ? NaN : num / den;
+}
+
+function seconds(text: string | undefined): number {
+  const v = Number(text);
+  return text !== undefined && Number.isFinite(v) ? v : NaN;
+}
+
+/**
+ * Clockwise display rotation. The display matrix (ffprobe "rotation") is counter-clockwise, so we negate it as
+ * ffmpeg's own autorotate does; the legacy `rotate` tag (old muxers and ffprobe builds) is already clockwise.
+ */
+export function displayRotation(stream: ProbeStream): 0 | 90 | 180 | 270 {
+  const matrix = stream.side_data_list?.find((d) => typeof d.rotation === 'number')?.rotation;
+  const tag = rational(stream.tags?.['rotate']);
+  const cw = matrix !== undefined ? -matrix : Number.isFinite(tag) ? tag : 0;
+  const quarter = ((Math.round(cw / 90) % 4) + 4) % 4;
+  return ([0, 90, 180, 270] as const)[quarter]!;
+}
+
+async function checkReadable(file: string): Promise<void> {
+  let stat;
+  try {
+    stat = await fs.stat(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new MediaError(file, code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? 'error'})`);
+  }
+  if (stat.isDirectory()) throw new MediaError(file, 'is a folder, not a video file');
+  try {
+    await (await fs.open(file, 'r')).close();
+  } catch (err) {
+    throw new MediaError(file, `cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  if (stat.size === 0) throw new MediaError(file, 'is empty, not a video');
+}
+
+/** Probes `file`; throws MediaError with a one-line reason naming the file. */
+export async function probeVideo(file: string, signal?: AbortSignal): Promise<VideoProbe> {
+  await checkReadable(file);
+  const { ffprobe } = resolveFfmpeg();
+  const args = ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file];
+  let json: ProbeJson;
+  try {
+    json = JSON.parse((await runTool(ffprobe, args, file, signal)).toString('utf8')) as ProbeJson;
+  } catch (err) {
+    if (err instanceof MediaError) throw new MediaError(file, `not a readable video (${err.message.slice(file.length + 2)})`);
+    throw err;
+  }
+  const streams = json.streams ?? [];
+  // Cover art is a "video" stream with one frame; it is not the video.
+  const video = streams.find((s) => s.codec_type === 'video' && !s.disposition?.attached_pic);
+  if (!video || !video.width || !video.height) throw new MediaError(file, 'not a video (no video stream)');
+  const audio = streams.find((s) => s.codec_type === 'audio');
+  const formatStart = Number.isFinite(seconds(json.format?.start_time)) ? seconds(json.format?.start_time) : 0;
+  const start = Number.isFinite(seconds(video.start_time)) ? seconds(video.start_time) : formatStart;
+  let duration = seconds(video.duration);
+  if (!Number.isFinite(duration)) duration = seconds(json.format?.duration) - (start - formatStart);
+  if (!Number.isFinite(duration) || duration <= 0) throw new MediaError(file, 'not a video (unknown or zero duration)');
+  const avgFps = rational(video.avg_frame_rate);
+  const rFps = rational(video.r_frame_rate);
+  const fps = Number.isFinite(avgFps) && avgFps > 0 ? avgFps : Number.isFinite(rFps) && rFps > 0 ? rFps : 25;
+  const rotation = displayRotation(video);
+  const sar = rational(video.sample_aspect_ratio);
+  // Non-square pixels: display width = stored width * SAR (height kept), as players show it.
+  const sarWidth = Number.isFinite(sar) && sar > 0 ? Math.max(1, Math.round(video.width * sar)) : video.width;
+  const sideways = rotation === 90 || rotation === 270;
+  const audioStart = seconds(audio?.start_time);
+  const frames = Number(video.nb_frames);
+  return {
+    file,
+    durationSec: duration,
+    fps,
+    avgFps: Number.isFinite(avgFps) ? avgFps : fps,
+    rFps: Number.isFinite(rFps) ? rFps : fps,
+    codedWidth: video.width,
+    codedHeight: video.height,
+    width: sideways ? video.height : sarWidth,
+    height: sideways ? sarWidth : video.height,
+    rotation,
+    hasAudio: audio !== undefined,
+    startSec: start,
+    ...(audio && Number.isFinite(audioStart) ? { audioStartSec: audioStart } : {}),
+    formatStartSec: formatStart,
+    codec: video.codec_name ?? 'unknown',
+    ...(audio?.codec_name ? { audioCodec: audio.codec_name } : {}),
+    ...(Number.isInteger(frames) && frames > 0 ? { frameCount: frames } : {}),
+  };
+}

@@ -1,0 +1,155 @@
+/**
+ * Browser mode: the renderer served on 127.0.0.1 with the same AvsApi as the Electron preload, so the real UI
+ * runs in any Chromium where no Electron binary exists. Routes:
+ *   GET  /?token=T            the built renderer's index.html (+ a SameSite cookie for its assets), strict CSP
+ *   GET  /assets/...          renderer files (token via cookie or query)
+ *   POST /api/{channel}       JSON payload -> Result JSON (token via `x-avs-token` header only)
+ *   GET  /media/{mediaPath}   frames, thumbs, masks, audio of opened videos only
+ *   WS   /events?token=T      EventMap messages as {channel, payload}
+ */
+import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { HandleRequest } from '../ipc/dispatch';
+import type { EventBus } from '../ipc/event-bus';
+import { resolveInside, sendFile, sendJson, sendText } from './files';
+import {
+  COMMON_HEADERS, contentSecurityPolicy, isLoopbackHost, newToken, tokenCookie, tokenSource,
+} from './security';
+
+/** Mask PNGs arrive base64 in JSON; the validator caps them at 48 MB of base64. */
+const MAX_BODY_BYTES = 50 * 1024 * 1024;
+
+export interface ServerOptions {
+  port?: number;
+  /** Folder of the built renderer (dist/renderer); a short help page is served when it is missing. */
+  rendererDir: string;
+  handleRequest: HandleRequest;
+  events: EventBus;
+  /** Maps a mediaPath to a file of an opened video, or null (-> 404). */
+  mediaFile: (mediaPath: string) => Promise<string | null>;
+}
+
+export interface RunningServer {
+  /** Page URL including the token. */
+  url: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new Error('request body too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+const NO_RENDERER_PAGE = '<!doctype html><meta charset="utf-8"><title>AVS Annotator</title>'
+  + '<p>The renderer is not built yet: run <code>npm run build:renderer</code> and reload.</p>';
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const token = newToken();
+  let port = options.port ?? 0;
+  const page = (): Record<string, string> => ({ ...COMMON_HEADERS, 'content-security-policy': contentSecurityPolicy(port) });
+
+  async function api(req: IncomingMessage, res: ServerResponse, channel: string): Promise<void> {
+    if (req.method !== 'POST') return sendText(res, 405, 'POST only', COMMON_HEADERS);
+    // JSON only: an HTML form cannot send it, one more guard against cross-site posts.
+    if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) {
+      return sendJson(res, 415, { ok: false, error: { code: 'bad-input', message: 'content-type must be application/json' } }, COMMON_HEADERS);
+    }
+    let payload: unknown;
+    try {
+      const text = await readBody(req);
+      payload = text.length === 0 ? {} : JSON.parse(text);
+    } catch (err) {
+      return sendJson(res, 400, { ok: false, error: { code: 'bad-input', message: `invalid request body: ${(err as Error).message}` } }, COMMON_HEADERS);
+    }
+    sendJson(res, 200, await options.handleRequest(channel, payload), COMMON_HEADERS);
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!isLoopbackHost(req.headers.host, port)) return sendText(res, 403, 'forbidden host', COMMON_HEADERS);
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    const source = tokenSource(req, url, token, port);
+    const isApi = url.pathname.startsWith('/api/');
+    if (!source || (isApi && source !== 'header')) return sendText(res, 403, 'missing or wrong token', COMMON_HEADERS);
+    if (isApi) return api(req, res, decodeURIComponent(url.pathname.slice(5)));
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'method not allowed', COMMON_HEADERS);
+    if (url.pathname.startsWith('/media/')) {
+      const file = await options.mediaFile(url.pathname.slice('/media/'.length));
+      if (!file) return sendText(res, 404, 'not found', COMMON_HEADERS);
+      return sendFile(req, res, file, { ...COMMON_HEADERS, 'cache-control': 'no-cache' });
+    }
+    const isPage = url.pathname === '/' || url.pathname === '/index.html';
+    const headers = isPage ? { ...page(), 'set-cookie': tokenCookie(token, port), 'cache-control': 'no-store' } : page();
+    if (isPage && !existsSync(join(options.rendererDir, 'index.html'))) {
+      res.writeHead(200, { ...headers, 'content-type': 'text/html; charset=utf-8' });
+      res.end(NO_RENDERER_PAGE);
+      return;
+    }
+    const file = resolveInside(options.rendererDir, url.pathname);
+    if (!file) return sendText(res, 404, 'not found', COMMON_HEADERS);
+    return sendFile(req, res, file, headers);
+  }
+
+  const server = createServer((req, res) => {
+    route(req, res).catch((err: unknown) => {
+      if (!res.headersSent) sendText(res, 500, `internal error: ${(err as Error).message}`, COMMON_HEADERS);
+      else res.destroy();
+    });
+  });
+
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    const origin = req.headers.origin;
+    const originOk = origin === undefined || isLoopbackHost(origin.replace(/^https?:\/\//, ''), port);
+    if (url.pathname !== '/events' || !isLoopbackHost(req.headers.host, port) || !originOk || !tokenSource(req, url, token, port)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    sockets.handleUpgrade(req, socket, head, (ws) => sockets.emit('connection', ws, req));
+  });
+  const unsubscribe = options.events.subscribe((channel, payload) => {
+    const data = JSON.stringify({ channel, payload });
+    for (const client of sockets.clients) if (client.readyState === 1) client.send(data);
+  });
+  sockets.on('connection', (ws: WebSocket) => {
+    // Events flow one way; anything the page sends is ignored.
+    ws.on('message', () => {});
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    port,
+    token,
+    close: async () => {
+      unsubscribe();
+      for (const client of sockets.clients) client.terminate();
+      sockets.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

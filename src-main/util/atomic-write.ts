@@ -1,0 +1,101 @@
+/**
+ * Atomic file and folder writes: a reader (or a crash) sees either the old content or the new, never half a file.
+ * Pattern: temp file in the same directory (same filesystem, so rename is atomic) + fsync + rename (+ fsync of
+ * the directory where the platform allows it, so the rename itself survives a power cut).
+ */
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+
+/** Prefix of every temp entry we create; validators and cleanup can recognise leftovers by it. */
+export const TEMP_PREFIX = '.avs-tmp-';
+
+/** A unique temp path beside `target` (same directory, hence same filesystem). */
+export function tempPathFor(target: string): string {
+  const dir = path.dirname(target);
+  return path.join(dir, `${TEMP_PREFIX}${path.basename(target)}-${process.pid}-${randomBytes(4).toString('hex')}`);
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  // Windows cannot open directories for fsync; the rename is still atomic there.
+  if (process.platform === 'win32') return;
+  const handle = await fs.open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Writes a file and fsyncs it: for files inside a temp folder that atomicWriteDir will rename into place. */
+export async function writeFileDurable(file: string, data: string | Uint8Array): Promise<void> {
+  const handle = await fs.open(file, 'w');
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Flushes an existing file (e.g. one made by copyFile or by ffmpeg) to disk. */
+export async function fsyncFile(file: string): Promise<void> {
+  const handle = await fs.open(file, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Writes `data` to `target` atomically; on any failure the temp file is removed and `target` is untouched. */
+export async function atomicWriteFile(target: string, data: string | Uint8Array): Promise<void> {
+  const tmp = tempPathFor(target);
+  let handle: fs.FileHandle | undefined;
+  try {
+    handle = await fs.open(tmp, 'wx');
+    await handle.writeFile(data);
+    await handle.sync();
+    await handle.close();
+    handle = undefined;
+    await fs.rename(tmp, target);
+  } catch (err) {
+    await handle?.close().catch(() => undefined);
+    await fs.rm(tmp, { force: true });
+    throw err;
+  }
+  await fsyncDir(path.dirname(target));
+}
+
+/**
+ * Builds a folder under a temp name beside `target`, then renames it into place. If `target` exists it is
+ * replaced (moved aside first, deleted after the new one is in place), so a reader never sees a mix.
+ * `fill` receives the temp folder path; if it throws, the temp folder is removed and `target` is untouched.
+ */
+export async function atomicWriteDir(target: string, fill: (tmpDir: string) => Promise<void>): Promise<void> {
+  await fs.mkdir(path.dirname(target), { recursive: true });
+  const tmp = tempPathFor(target);
+  await fs.mkdir(tmp);
+  try {
+    await fill(tmp);
+  } catch (err) {
+    await fs.rm(tmp, { recursive: true, force: true });
+    throw err;
+  }
+  let old: string | undefined;
+  try {
+    await fs.rename(tmp, target);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'EPERM') {
+      await fs.rm(tmp, { recursive: true, force: true });
+      throw err;
+    }
+    // rename cannot replace a non-empty folder: move the old one aside, swap, then delete it.
+    old = tempPathFor(target);
+    await fs.rename(target, old);
+    await fs.rename(tmp, target);
+  }
+  await fsyncDir(path.dirname(target));
+  if (old) await fs.rm(old, { recursive: true, force: true });
+}

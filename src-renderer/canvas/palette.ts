@@ -1,0 +1,25 @@
+/**
+ * Class index -> colour and name, taken from the one shared AVSS table so the editor shows exactly the colours
+ * every export writes (users' complaint: export colours that do not match the labels).
+ */
+import { AVSS_CLASSES, AVSS_PALETTE, type Rgb } from '../../src-main/shared/avss-classes';
+
+/** Colour of a class index in the mask PNG; indices past the palette wrap (they cannot come from AVSS models). */
+export function classColour(classIndex: number): Rgb {
+  return AVSS_PALETTE[classIndex % AVSS_PALETTE.length] ?? [255, 255, 255];
+}
+
+export function cssColour(classIndex: number): string {
+  const [r, g, b] = classColour(classIndex);
+  return `rgb(${r}, ${g}, ${b})`;
+}
+
+/**
+ * Name of a mask value. Multi-class models list background first, so value = index into `classes`;
+ * binary models (s4/ms3) list one name for value 1 ("sounding" object).
+ */
+export function className(modelClasses: readonly string[] | undefined, classIndex: number): string {
+  const classes = modelClasses ?? AVSS_CLASSES;
+  if (classes.length === 1) return classIndex === 1 ? classes[0]! : `class ${classIndex}`;
+  return classes[classIndex] ?? `class ${classIndex}`;
+}

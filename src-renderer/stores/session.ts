@@ -1,0 +1,68 @@
+/**
+ * The opened videos and the frame being looked at. Frame k is the sampled frame that represents second k of
+ * the video (AVSBench rule, see docs/architecture.md), so the frame index doubles as the audio position in s.
+ */
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef } from 'vue';
+import type { RequestMap, VideoInfo } from '../../src-main/shared/ipc-contract';
+import { isElectron } from '../api';
+import { useErrorStore } from './errors';
+import { usePrelabelStore } from './prelabel';
+
+export type AppInfo = RequestMap['app:info']['res'];
+
+export const useSessionStore = defineStore('session', () => {
+  const errors = useErrorStore();
+  const appInfo = shallowRef<AppInfo | null>(null);
+  const videos = ref<VideoInfo[]>([]);
+  const currentId = ref<string | null>(null);
+  const frameIndex = ref(0);
+  const opening = ref(false);
+
+  const current = computed(() => videos.value.find((v) => v.videoId === currentId.value) ?? null);
+  const frameCount = computed(() => current.value?.sampledFrames ?? 0);
+  /** Electron shows native dialogs; browser mode needs typed paths. */
+  const mode = computed(() => appInfo.value?.mode ?? (isElectron() ? 'electron' : 'browser'));
+
+  /** Loads app info and the videos main already has open (command-line argument, `serve --open`). */
+  async function init(): Promise<void> {
+    appInfo.value = (await errors.call('app:info', {})) ?? null;
+    const list = await errors.call('video:list', {});
+    if (list) videos.value = list;
+    const last = list?.at(-1);
+    if (last && !currentId.value) await select(last.videoId);
+  }
+
+  /** Opens a video: a path (browser mode, drag and drop) or main's file dialog when `path` is omitted. */
+  async function open(path?: string): Promise<VideoInfo | null> {
+    opening.value = true;
+    try {
+      const info = await errors.call('video:open', path === undefined ? {} : { path });
+      if (!info) return null; // dialog cancelled, or the error is already on the banner
+      videos.value = [...videos.value.filter((v) => v.videoId !== info.videoId), info];
+      await select(info.videoId);
+      return info;
+    } finally {
+      opening.value = false;
+    }
+  }
+
+  async function select(videoId: string): Promise<void> {
+    currentId.value = videoId;
+    frameIndex.value = 0;
+    await usePrelabelStore().loadResult(videoId);
+  }
+
+  /** Moves to a frame, clamped to the video; returns the index actually shown. */
+  function setFrame(index: number): number {
+    const last = Math.max(0, frameCount.value - 1);
+    frameIndex.value = Math.min(last, Math.max(0, Math.floor(index)));
+    return frameIndex.value;
+  }
+
+  function step(delta: number): number {
+    return setFrame(frameIndex.value + delta);
+  }
+
+  return { appInfo, videos, currentId, current, frameIndex, frameCount, mode, opening, init, open, select, setFrame, step };
+});

@@ -1,1 +1,0 @@
-export const k: number = [1][0] ?? 0;

@@ -1,0 +1,66 @@
+"""Losses on inputs whose values are computed by hand."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+
+from ccformer.losses import Criterion, NonFiniteLossError, bce_loss, check_finite, dice_loss
+from ccformer.model.bcl import BiModalContrastiveLoss
+
+
+def test_dice_and_bce_by_hand() -> None:
+    logits = torch.zeros(1, 2, 2)  # p = 0.5 everywhere
+    target = torch.tensor([[[1.0, 0.0], [0.0, 0.0]]])
+    # 1 - 2*0.5 / ((4*0.25 + 1e-3) + (1 + 1e-3))
+    assert float(dice_loss(logits, target)) == pytest.approx(1 - 1 / 2.002)
+    assert float(bce_loss(logits, target)) == pytest.approx(math.log(2))
+    assert float(dice_loss(torch.full((1, 2, 2), 30.0), torch.ones(1, 2, 2))) == pytest.approx(1 - 8 / 8.002, abs=1e-6)
+
+
+def _batch(t: int = 3, h: int = 2) -> dict[str, torch.Tensor]:
+    masks = torch.zeros(1, t, h, h, dtype=torch.long)
+    masks[0, 0, 0, 0] = 1
+    gt_valid = torch.tensor([[True] + [False] * (t - 1)])
+    return {"masks": masks, "gt_valid": gt_valid, "valid": torch.ones(1, t, dtype=torch.bool)}
+
+
+def test_binary_criterion_masks_unlabelled_frames_and_weights_aux() -> None:
+    batch = _batch()
+    logits = torch.zeros(1, 3, 1, 2, 2)
+    logits[0, 1:] = 1e4  # garbage on unlabelled frames must not matter
+    crit = Criterion("s4", w_dice=2.0, w_bce=1.0, w_aux=0.5, w_bcl=0.0)
+    out = crit({"logits": logits, "aux_logits": [logits.clone(), logits.clone()]}, batch)
+    one = 2.0 * (1 - 1 / 2.002) + math.log(2)
+    assert float(out["loss_dice"]) == pytest.approx(1 - 1 / 2.002)
+    assert float(out["loss_aux"]) == pytest.approx(0.5 * 2 * one)
+    assert float(out["loss"]) == pytest.approx(one + one)
+    assert "loss_bcl" not in out
+
+
+def test_avss_cross_entropy_and_ignore_index() -> None:
+    batch = _batch()
+    batch["masks"][0, 0, 1, 1] = 255  # ignored pixel
+    crit = Criterion("avss", w_ce=1.0, w_bcl=0.0)
+    out = crit({"logits": torch.zeros(1, 3, 71, 2, 2)}, batch)
+    assert float(out["loss_ce"]) == pytest.approx(math.log(71)) and float(out["loss"]) == pytest.approx(math.log(71))
+
+
+def test_bcl_term_is_weighted_and_required() -> None:
+    torch.manual_seed(0)
+    batch = {k: v.expand(2, *v.shape[1:]).clone() for k, v in _batch().items()}
+    a, v = torch.randn(2, 3, 8), torch.randn(2, 3, 8)
+    outputs = {"logits": torch.zeros(2, 3, 1, 2, 2), "audio_embed": a, "visual_embed": v}
+    out = Criterion("ms3", w_bcl=0.25)(outputs, batch)
+    want = 0.25 * BiModalContrastiveLoss(tau=0.07, mode="frame")(a, v, batch["valid"])
+    assert float(out["loss_bcl"]) == pytest.approx(float(want))
+    with pytest.raises(ValueError, match="w_bcl"):
+        Criterion("ms3", w_bcl=0.25)({"logits": outputs["logits"]}, batch)
+
+
+def test_non_finite_loss_stops() -> None:
+    with pytest.raises(NonFiniteLossError, match="step 7"):
+        check_finite({"loss": torch.tensor(float("nan")), "loss_bce": torch.tensor(1.0)}, 7)
+    check_finite({"loss": torch.tensor(1.0)}, 0)

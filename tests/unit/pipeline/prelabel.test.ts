@@ -1,0 +1,117 @@
+// prelabelVideo through the app core on a generated video and the real CCFormer graph: windows, progress,
+// masks in the store, edits, AVSS export accepted by the dataset validator, and cancellation of a long run.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserDialogs } from '../../../src-main/cli/serve-command';
+import { decodePng, encodePng, validateAvssDataset } from '../../../src-main/dataset';
+import { createAppCore, type AppCore } from '../../../src-main/ipc/app-core';
+import type { EventMap, PrelabelResult, VideoInfo } from '../../../src-main/shared/ipc-contract';
+import { EXPORT_TIMEOUT_MS, testModel } from '../app-support/test-model';
+import { makeTempDir, makeVideo } from '../app-support/test-media';
+
+const tmp = makeTempDir();
+let core: AppCore;
+let video: VideoInfo;
+let result: PrelabelResult;
+const progress: EventMap['prelabel:progress'][] = [];
+
+beforeAll(async () => {
+  core = await createAppCore({ mode: 'browser', dialogs: browserDialogs(join(tmp.dir, 'out')), modelPath: testModel(), workParent: tmp.dir });
+  core.events.subscribe((channel, payload) => {
+    if (channel === 'prelabel:progress') progress.push(payload as EventMap['prelabel:progress']);
+  });
+  // 12 s: one full 10-s AVSS window and a partial one (padded as in training, 2 frames kept).
+  video = await core.openVideo(makeVideo(join(tmp.dir, 'street-scene.mp4'), { seconds: 12, width: 176, height: 144 }));
+  const jobId = core.startPrelabel(video.videoId, 'cpu');
+  result = await core.jobDone(jobId);
+}, EXPORT_TIMEOUT_MS);
+
+afterAll(async () => {
+  await core?.dispose();
+  tmp.cleanup();
+});
+
+describe('prelabelVideo', () => {
+  it('labels every sampled frame, at the documented instants', () => {
+    expect(video.sampledFrames).toBe(12);
+    expect(result.frames.map((f) => f.index)).toEqual([...Array(12).keys()]);
+    // Frame k is the last frame at or before k + 15/16 s (10 fps here: pts k + 0.9).
+    for (const f of result.frames) expect(f.timeSec).toBeCloseTo(f.index + 0.9, 5);
+    for (const f of result.frames) expect(f.classes.length).toBe(f.pixelCounts.length);
+    expect(result.provider).toMatchObject({ requested: 'cpu', active: 'cpu' });
+    expect(result.model.framesPerClip).toBe(10);
+  });
+
+  it('reports progress per stage and window, ending at the total', () => {
+    const stages = progress.map((p) => `${p.stage}:${p.done}`);
+    expect(stages).toEqual(['decode:10', 'features:10', 'inference:10', 'masks:10', 'decode:12', 'features:12', 'inference:12', 'masks:12']);
+    expect(progress.every((p) => p.total === 12 && p.videoId === video.videoId)).toBe(true);
+  });
+
+  it('stores one class-index mask per frame at display size, consistent with the stats', async () => {
+    for (const f of result.frames) {
+      const file = await core.mediaFile(`${video.videoId}/mask/${f.index}.png`);
+      const png = decodePng(readFileSync(file!));
+      expect([png.width, png.height, png.channels]).toEqual([176, 144, 1]);
+      const counted = f.classes.map((c) => png.data.reduce((n, v) => n + (v === c ? 1 : 0), 0));
+      expect(counted).toEqual(f.pixelCounts);
+    }
+    expect(await core.mediaFile(`${video.videoId}/thumb/11.jpg`)).toMatch(/11\.jpg$/);
+    expect(await core.mediaFile(`${video.videoId}/mask/12.png`)).toBeNull();
+    expect(await core.mediaFile(`${video.videoId}/../../etc/passwd`)).toBeNull();
+  });
+
+  it('saves an edited mask and recomputes the frame stats; refuses masks of the wrong size', async () => {
+    const data = new Uint8Array(176 * 144);
+    data.fill(5, 0, 176 * 10);
+    const pngBase64 = encodePng(176, 144, 1, data).toString('base64');
+    const saved = await core.handleRequest('mask:save', { videoId: video.videoId, index: 3, pngBase64 });
+    expect(saved).toEqual({ ok: true, value: { index: 3, timeSec: result.frames[3]!.timeSec, classes: [5], pixelCounts: [1760] } });
+    const stored = await core.handleRequest('prelabel:result', { videoId: video.videoId });
+    expect((stored as { value: PrelabelResult }).value.frames[3]!.classes).toEqual([5]);
+    const wrong = encodePng(10, 10, 1, new Uint8Array(100)).toString('base64');
+    expect(await core.handleRequest('mask:save', { videoId: video.videoId, index: 3, pngBase64: wrong }))
+      .toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringContaining('the video is 176x144') } });
+  });
+
+  it('exports an AVSS dataset the validator accepts, and re-exporting never doubles rows', async () => {
+    const outDir = join(tmp.dir, 'dataset');
+    const first = await core.handleRequest('export:avss', { videoId: video.videoId, split: 'val', outDir });
+    expect(first).toMatchObject({ ok: true, value: { uids: ['street-scene_0_10000', 'street-scene_10000_12000'], rowsAdded: 2 } });
+    expect(await validateAvssDataset(outDir)).toEqual([]);
+    const edited = decodePng(readFileSync(join(outDir, 'v2', 'street-scene_0_10000', 'labels_semantic', '3.png')));
+    expect(edited.data[0]).toBe(5);
+    const again = await core.handleRequest('export:avss', { videoId: video.videoId, split: 'val', outDir });
+    expect(again).toMatchObject({ ok: true, value: { rowsAdded: 0 } });
+    expect(readFileSync(join(outDir, 'metadata.csv'), 'utf8').trim().split('\n')).toHaveLength(3);
+    expect(await validateAvssDataset(outDir)).toEqual([]);
+  });
+});
+
+describe('cancellation', () => {
+  it('stops a long run promptly and reports it as cancelled', async () => {
+    const long = await core.openVideo(makeVideo(join(tmp.dir, 'long.mp4'), { seconds: 60, width: 64, height: 48, fps: 5 }));
+    const events: string[] = [];
+    const firstWindow = new Promise<void>((resolve) => core.events.subscribe((channel, payload) => {
+      const p = payload as { jobId?: string; stage?: string; error?: { code: string } };
+      if (channel === 'prelabel:progress') {
+        events.push(`${p.stage}`);
+        if (p.stage === 'decode') resolve();
+      }
+      if (channel === 'prelabel:error') events.push(`error:${p.error?.code}`);
+    }));
+    const jobId = core.startPrelabel(long.videoId, 'cpu');
+    const done = core.jobDone(jobId).then(() => 'finished', (e: Error) => e.name);
+    await firstWindow;
+    const cancelledAt = performance.now();
+    expect(await core.handleRequest('prelabel:cancel', { jobId })).toEqual({ ok: true, value: { cancelled: true } });
+    expect(await done).not.toBe('finished');
+    expect(performance.now() - cancelledAt).toBeLessThan(3000);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(events.at(-1)).toBe('error:cancelled');
+    // Far fewer than 6 windows x 4 stages ran.
+    expect(events.filter((e) => e === 'masks').length).toBeLessThan(2);
+    expect(await core.handleRequest('prelabel:result', { videoId: long.videoId })).toEqual({ ok: true, value: null });
+  }, 30_000);
+});
