@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench [-- --model FILE.onnx --runs N --size WxH --device cpu|auto]`: app benchmarks as JSON lines
+// `npm run bench [-- --model FILE.onnx --runs N --size WxH --device cpu|auto --transport process|thread]`: app benchmarks as JSON lines
 // {name, value, unit, goal} on stdout (see src-main/bench/bench-prelabel.ts). Builds dist/main first (~1 s).
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';

@@ -20,6 +20,8 @@ COMMANDS: dict[str, str] = {
     "score": "ccformer.commands.score",
     "synth": "ccformer.commands.synth",
     "logmel": "ccformer.commands.logmel",
+    "ablate": "ccformer.commands.ablate",
+    "demo-model": "ccformer.commands.demo_model",
 }
 
 

@@ -7,7 +7,9 @@ import { benchPrelabel } from './bench-prelabel';
 export async function benchMain(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv, strict: true,
-    options: { model: { type: 'string' }, runs: { type: 'string' }, size: { type: 'string' }, device: { type: 'string' } },
+    options: {
+      model: { type: 'string' }, runs: { type: 'string' }, size: { type: 'string' }, device: { type: 'string' }, transport: { type: 'string' },
+    },
   });
   const model = values.model ? resolve(values.model) : bundledModelPath();
   if (!model) {
@@ -17,6 +19,7 @@ export async function benchMain(argv: string[]): Promise<number> {
   const [width, height] = (values.size ?? '640x360').split('x').map(Number);
   const lines = await benchPrelabel({
     model, width: width!, height: height!, runs: Number(values.runs ?? 3), device: values.device === 'auto' ? 'auto' : 'cpu',
+    transport: values.transport === 'thread' ? 'thread' : 'process',
   });
   for (const line of lines) process.stdout.write(`${JSON.stringify(line)}\n`);
   return 0;

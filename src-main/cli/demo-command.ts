@@ -50,7 +50,7 @@ export async function runDemo(argv: string[], io: CliIo, signal: AbortSignal): P
   const outDir = resolve(values.out ?? 'avs-demo-dataset');
   await checkOutDir(outDir);
 
-  const core = await createAppCore({ mode: 'browser', dialogs: browserDialogs(outDir), modelPath: model });
+  const core = await createAppCore({ mode: 'browser', dialogs: browserDialogs(outDir), modelPath: model, modelRequired: true });
   try {
     const video = await core.openVideo(sample);
     core.events.subscribe(progressPrinter(io, () => video.fileName));

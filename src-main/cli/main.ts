@@ -57,7 +57,9 @@ export async function main(argv: string[], io: CliIo = processIo, signal?: Abort
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
   signal?.addEventListener('abort', onSigint, { once: true });
+  // Ctrl+C and a plain `kill` both stop the command cleanly (the work folder is removed, nothing half-written).
   process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigint);
   try {
     return await command.run(rest, io, controller.signal);
   } catch (err) {
@@ -75,6 +77,7 @@ export async function main(argv: string[], io: CliIo = processIo, signal?: Abort
     return ['bad-input', 'not-found', 'media', 'model', 'io', 'unsupported'].includes(apiError.code) ? 2 : 1;
   } finally {
     process.removeListener('SIGINT', onSigint);
+    process.removeListener('SIGTERM', onSigint);
     signal?.removeEventListener('abort', onSigint);
   }
 }

@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import type { DatasetSplit, PrelabelResult, ProviderStatus, VideoInfo } from '../shared/ipc-contract';
-import { isBinary } from '../shared/onnx-contract';
+import { isBinary, maskValueName } from '../shared/onnx-contract';
 import { isDeviceChoice } from '../inference/providers';
 import { createAppCore } from '../ipc/app-core';
 import { bundledModelPath } from '../pipeline/app-paths';
@@ -42,7 +42,7 @@ export interface PrelabelSummary {
 function classNames(result: PrelabelResult): string[] {
   const seen = new Set<number>();
   for (const frame of result.frames) for (const c of frame.classes) seen.add(c);
-  return [...seen].sort((a, b) => a - b).map((c) => result.model.classes[c] ?? `class ${c}`);
+  return [...seen].sort((a, b) => a - b).map((c) => maskValueName(result.model.classes, c));
 }
 
 function printSummary(io: CliIo, s: PrelabelSummary): void {
@@ -75,7 +75,7 @@ export async function runPrelabel(argv: string[], io: CliIo, signal: AbortSignal
 
   const started = performance.now();
   // Loading the model reads and checks its metadata; errors name the file.
-  const core = await createAppCore({ mode: 'browser', dialogs: browserDialogs(outDir), modelPath });
+  const core = await createAppCore({ mode: 'browser', dialogs: browserDialogs(outDir), modelPath, modelRequired: true });
   try {
     const model = await core.handleRequest('model:info', {});
     if (!model.ok) throw new UsageError(model.error.message);

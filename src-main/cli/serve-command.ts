@@ -83,7 +83,9 @@ export async function runServe(argv: string[], io: CliIo, signal: AbortSignal): 
   if (positionals.length > 0) throw new UsageError(`serve: unexpected argument "${positionals[0]}" (use --open VIDEO)`);
   const port = portOption(values.port);
   const modelPath = values.model ? resolve(values.model) : bundledModelPath();
-  const core = await createAppCore({ mode: 'browser', dialogs: browserDialogs(resolve(values.out ?? 'avs-dataset')), modelPath });
+  const core = await createAppCore({
+    mode: 'browser', dialogs: browserDialogs(resolve(values.out ?? 'avs-dataset')), modelPath, modelRequired: values.model !== undefined,
+  });
   let server: RunningServer | undefined;
   try {
     if (values.open) await core.openVideo(resolve(values.open));

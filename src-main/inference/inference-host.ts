@@ -1,7 +1,9 @@
 /**
- * The one inference host of the app: a worker_threads Worker running onnxruntime-node, started lazily, fed from
- * a FIFO queue (one request in flight), with cancellation. A cancelled queued job never reaches the worker; a
- * cancelled running job is rejected at once and its result dropped (onnxruntime cannot interrupt a run).
+ * The one inference host of the app: a worker running onnxruntime-node off the main thread (a child process by
+ * default, or a worker_threads Worker: see worker-channel.ts), started lazily, fed from a FIFO queue (one
+ * request in flight), with cancellation. A cancelled queued job never reaches the worker; a cancelled running
+ * job is rejected at once and its result dropped (onnxruntime cannot interrupt a run). The worker also runs the
+ * log-mel front end and the logits -> mask step, so the main thread never does heavy numeric work.
  */
 import type { DeviceChoice, ProviderName, ProviderStatus } from '../shared/ipc-contract';
 import { startChannel, type Transport, type WorkerChannel } from './worker-channel';

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { isAbsolute, resolve } from 'node:path';
 import type { DeviceChoice, ModelInfo, PrelabelResult, VideoInfo } from '../shared/ipc-contract';
 import { InferenceHost } from '../inference/inference-host';
+import type { Transport } from '../inference/worker-channel';
 import { loadModelContract } from '../inference/onnx-metadata';
 import { probeVideo, resolveFfmpeg } from '../media';
 import { AppError, toApiError } from '../pipeline/app-error';
@@ -30,8 +31,15 @@ export interface AppCoreOptions {
   dialogs: Dialogs;
   /** Model used until the user opens another (the bundled one); none -> model:info reports it. */
   modelPath?: string | undefined;
+  /**
+   * true (CLI, explicit --model): a bad model fails createAppCore with the file named. false (the app): the app
+   * still starts, and model:info reports the problem until the user opens another model.
+   */
+  modelRequired?: boolean;
   /** Parent of the work folder (default: the OS temp folder). */
   workParent?: string;
+  /** Inference worker transport (default: a child process; see inference/worker-channel.ts). */
+  transport?: Transport;
 }
 
 export interface AppCore {
@@ -56,11 +64,9 @@ interface Job {
 
 export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   const events = new EventBus();
-  const store = await ProjectStore.create(options.workParent);
-  const host = new InferenceHost({ log: (level, message) => events.log(level, message) });
-  const jobs = new Map<string, Job>();
   let model: ModelInfo | null = null;
   let modelFile: string | null = null;
+  let modelProblem = 'no model is loaded: open an ONNX model first';
 
   async function setModel(path: string): Promise<ModelInfo> {
     const file = resolve(path);
@@ -69,7 +75,21 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     modelFile = file;
     return model;
   }
-  if (options.modelPath) await setModel(options.modelPath);
+  if (options.modelPath) {
+    try {
+      await setModel(options.modelPath);
+    } catch (err) {
+      if (options.modelRequired) throw err;
+      modelProblem = `the default model cannot be used: ${toApiError(err).message}`;
+    }
+  }
+  // Created only once the model checks passed: a failed start leaves no work folder or worker behind.
+  const store = await ProjectStore.create(options.workParent);
+  const host = new InferenceHost({
+    log: (level, message) => events.log(level, message),
+    ...(options.transport ? { transport: options.transport } : {}),
+  });
+  const jobs = new Map<string, Job>();
 
   async function openVideo(path: string): Promise<VideoInfo> {
     const file = isAbsolute(path) ? path : resolve(path);
@@ -78,7 +98,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
 
   function startPrelabel(videoId: string, device: DeviceChoice): string {
     const entry = store.video(videoId);
-    if (!model || !modelFile) throw new AppError('model', 'no model is loaded: open an ONNX model first');
+    if (!model || !modelFile) throw new AppError('model', modelProblem);
     // One job per video: a new start replaces a running one.
     for (const job of jobs.values()) if (job.videoId === videoId) job.controller.abort();
     const jobId = `j${randomBytes(8).toString('hex')}`;
@@ -109,7 +129,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     },
     'video:list': async () => store.videos(),
     'model:info': async () => {
-      if (!model) throw new AppError('model', 'no model is loaded: open an ONNX model first');
+      if (!model) throw new AppError('model', modelProblem);
       return model;
     },
     'model:open': async ({ path }) => {
@@ -122,7 +142,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       job?.controller.abort();
       return { cancelled: job !== undefined };
     },
-    'prelabel:result': async ({ videoId }) => (store.video(videoId), store.result(videoId)),
+    'prelabel:result': async ({ videoId }) => store.result(store.video(videoId).id),
     'mask:save': async ({ videoId, index, pngBase64 }) => saveEditedMask(store, videoId, index, Buffer.from(pngBase64, 'base64')),
     'export:avss': async ({ videoId, split, outDir }) => {
       const chosen = outDir ?? (await options.dialogs.pickOutDir());

@@ -35,9 +35,12 @@ export function bundledModelPath(): string | undefined {
   ]);
 }
 
+/** The bundled sample video (env AVS_SAMPLE_VIDEO overrides). */
 export function sampleVideoPath(): string | undefined {
   const res = resourcesDir();
-  return firstExisting([res && join(res, 'assets', SAMPLE_VIDEO_NAME), join(appRoot(), 'assets', SAMPLE_VIDEO_NAME)]);
+  return firstExisting([
+    process.env['AVS_SAMPLE_VIDEO'], res && join(res, 'assets', SAMPLE_VIDEO_NAME), join(appRoot(), 'assets', SAMPLE_VIDEO_NAME),
+  ]);
 }
 
 /** The built renderer (vite build output). */

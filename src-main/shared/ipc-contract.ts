@@ -49,7 +49,7 @@ export interface FrameLabel {
   index: number;
   /** Presentation time (s) of the sampled frame. */
   timeSec: number;
-  /** Class indices present in the mask (background excluded), into ModelInfo.classes. */
+  /** Mask values present (background excluded); name them with `maskValueName(model.classes, value)`. */
   classes: number[];
   /** Pixels per present class, same order as `classes`. */
   pixelCounts: number[];
@@ -117,7 +117,11 @@ export type RequestChannel = keyof RequestMap;
 export type EventChannel = keyof EventMap;
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 
-/** What both bridges (Electron preload, browser HTTP client) give the renderer. */
+/**
+ * What both bridges (Electron preload, browser HTTP client) give the renderer. The Electron preload adds one
+ * DOM-typed extra, `pathForFile(file)` for drag and drop (src-renderer/api `FilePathBridge`), kept out of this
+ * DOM-free file.
+ */
 export interface AvsApi {
   invoke<C extends RequestChannel>(channel: C, payload: RequestMap[C]['req']): Promise<Result<RequestMap[C]['res']>>;
   /** Returns an unsubscribe function. */

@@ -119,3 +119,13 @@ export function parseModelContract(file: string, props: Record<string, string>):
 export function isBinary(contract: ModelContract): boolean {
   return contract.task !== 'avss';
 }
+
+/**
+ * Name of a value in a class-index mask. Multi-class masks hold the logit channel (0 = background); binary
+ * masks hold 1 where the model's single class sounds, so value 1 names `classes[0]`.
+ */
+export function maskValueName(classes: readonly string[], value: number): string {
+  if (value === 0) return 'background';
+  const name = classes.length === 1 ? (value === 1 ? classes[0] : undefined) : classes[value];
+  return name ?? `class ${value}`;
+}

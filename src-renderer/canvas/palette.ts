@@ -3,6 +3,7 @@
  * every export writes (users' complaint: export colours that do not match the labels).
  */
 import { AVSS_CLASSES, AVSS_PALETTE, type Rgb } from '../../src-main/shared/avss-classes';
+import { maskValueName } from '../../src-main/shared/onnx-contract';
 
 /** Colour of a class index in the mask PNG; indices past the palette wrap (they cannot come from AVSS models). */
 export function classColour(classIndex: number): Rgb {
@@ -14,12 +15,7 @@ export function cssColour(classIndex: number): string {
   return `rgb(${r}, ${g}, ${b})`;
 }
 
-/**
- * Name of a mask value. Multi-class models list background first, so value = index into `classes`;
- * binary models (s4/ms3) list one name for value 1 ("sounding" object).
- */
+/** Name of a mask value (see maskValueName in the ONNX contract); AVSS names until a model is known. */
 export function className(modelClasses: readonly string[] | undefined, classIndex: number): string {
-  const classes = modelClasses ?? AVSS_CLASSES;
-  if (classes.length === 1) return classIndex === 1 ? classes[0]! : `class ${classIndex}`;
-  return classes[classIndex] ?? `class ${classIndex}`;
+  return maskValueName(modelClasses ?? AVSS_CLASSES, classIndex);
 }

@@ -156,3 +156,14 @@ def test_no_hard_coded_devices_in_model_code():
     for path in MODEL_DIR.glob("*.py"):
         text = path.read_text()
         assert ".cuda(" not in text and "device=\"cuda\"" not in text, path.name
+
+
+def test_checkpoint_config_from_a_training_config_section():
+    from ccformer.model.registry import config_from_checkpoint
+
+    ckpt = {"config": {"model": {"variant": "ccformer_tiny", "eim": False}, "data": {"task": "ms3", "size": 160}}}
+    cfg = config_from_checkpoint(ckpt)
+    assert (cfg.variant, cfg.backbone, cfg.task, cfg.input_size, cfg.eim) == (
+        "ccformer_tiny", "pvt_v2_b0", "ms3", 160, False)
+    with pytest.raises(ValueError, match="no model config"):
+        config_from_checkpoint({"model": {}})

@@ -4,13 +4,15 @@ Prints JSON lines `{"name", "value", "unit", "goal"}` on stdout (progress on std
 count, ONNX size and export time, parity, median forward time of a `--frames`-frame clip at `--input-size` in
 eager PyTorch (`torch.no_grad`, default intra-op threads) and in onnxruntime (all graph optimisations, the same
 number of intra-op threads), and the speed-up (goal >= 1.5 for the paper-scale variant). Runs are interleaved
-(eager, ort, eager, ort, ...) after one warm-up each, so load from other processes hits both sides alike.
+(eager, ort, eager, ort, ...) after one warm-up each, so load from other processes hits both sides alike; the
+load average is printed too, because a busy machine slows OpenMP (eager) much more than onnxruntime.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -44,7 +46,7 @@ def _log(msg: str) -> None:
     print(f"bench: {msg}", file=sys.stderr, flush=True)
 
 
-def _median_interleaved(fns: dict[str, Callable[[], Any]], repeats: int) -> dict[str, float]:
+def _time_interleaved(fns: dict[str, Callable[[], Any]], repeats: int) -> dict[str, list[float]]:
     for fn in fns.values():  # warm-up: allocations, onnxruntime's first-run planning
         fn()
     times: dict[str, list[float]] = {k: [] for k in fns}
@@ -53,7 +55,16 @@ def _median_interleaved(fns: dict[str, Callable[[], Any]], repeats: int) -> dict
             start = time.perf_counter()
             fn()
             times[key].append(time.perf_counter() - start)
-    return {k: statistics.median(v) for k, v in times.items()}
+    return times
+
+
+def _load() -> float:
+    """1-minute load average: other processes on the machine slow eager PyTorch (OpenMP) far more than
+    onnxruntime, so the figures are only comparable when this is below the core count."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:
+        return -1.0
 
 
 def ort_session(path: Path, threads: int) -> Any:
@@ -101,13 +112,17 @@ def bench_variant(variant: str, args: argparse.Namespace, folder: Path) -> None:
 
     _log(f"{variant}: timing {args.frames} frames at {args.input_size} px, {threads} threads, "
          f"{args.repeats} runs per side")
-    med = _median_interleaved({"eager": eager, "ort": lambda: session.run(["logits"], feed)}, args.repeats)
-    clip = f"{args.frames}x{args.input_size}px"
-    _emit(f"{variant}.eager_s", round(med["eager"], 4), f"s/clip ({clip})")
+    times = _time_interleaved({"eager": eager, "ort": lambda: session.run(["logits"], feed)}, args.repeats)
+    med = {k: statistics.median(v) for k, v in times.items()}
+    clip = f"{args.frames}x{args.input_size}px, {threads} threads"
+    _emit(f"{variant}.eager_s", round(med["eager"], 4), f"s/clip median ({clip})")
     tiny_goal = "< 1" if variant == "ccformer_tiny" and args.frames >= 10 else None
-    _emit(f"{variant}.onnxruntime_s", round(med["ort"], 4), f"s/clip ({clip})", tiny_goal)
+    _emit(f"{variant}.onnxruntime_s", round(med["ort"], 4), f"s/clip median ({clip})", tiny_goal)
     goal = f">= {SPEEDUP_GOAL}" if variant != "ccformer_tiny" else None
-    _emit(f"{variant}.speedup", round(med["eager"] / med["ort"], 3), "x (eager / onnxruntime)", goal)
+    _emit(f"{variant}.speedup", round(med["eager"] / med["ort"], 3), "x (median eager / median onnxruntime)", goal)
+    best = min(times["eager"]) / min(times["ort"])
+    _emit(f"{variant}.speedup_best", round(best, 3), "x (fastest eager / fastest onnxruntime run)", goal)
+    _emit(f"{variant}.load_avg", _load(), "1-min load average after timing")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,7 +1,7 @@
 """BCL, Bi-modal Contrastive Learning: projection heads (in the model) and the loss (used by the criterion).
 
-Abstract: "a Bi-modal Contrastive Learning (BCL) to promote the alignment across both modalities in the unified
-feature space".
+Abstract (claim 3 in ccformer-design.md): BCL is meant to "promote the alignment across both modalities in the
+unified feature space" (described elsewhere as video-level).
 
 Reconstruction (ccformer-design.md "BCL"): two 3-layer MLP projection heads, one on each frame's audio embedding,
 one on the visually grounded query output (mean of the final queries); L2-normalised; InfoNCE in both directions

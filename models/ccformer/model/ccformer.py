@@ -1,8 +1,7 @@
 """CCFormer assembled from finished parts (SAM-style); `ccformer.model.registry` builds it from a config.
 
-Abstract: "we propose a novel framework, termed Complementary and Contrastive Transformer (CCFormer), [...] with an
-Early Integration Module (EIM), a Multi-query Transformer Module (MTM) and a Bi-modal Contrastive Learning (BCL)".
-Data flow (ccformer-design.md): backbone levels -> 1x1 conv + GN to d; VGGish -> Linear to d; EIM on strides
+Abstract ("Complementary and Contrastive Learning for Audio-Visual Segmentation", claims in ccformer-design.md):
+three components, EIM (eim.py), MTM (encoder.py, pixel_decoder.py, mtm.py, heads.py) and BCL (bcl.py). Data flow (ccformer-design.md): backbone levels -> 1x1 conv + GN to d; VGGish -> Linear to d; EIM on strides
 32/16/8; frame encoder; FPN pixel decoder with audio; MTM queries (frame + video level); mask head after every
 decoder layer; BCL projection heads.
 """

@@ -8,7 +8,7 @@ habit 1). Values that the paper's abstract does not fix are documented defaults 
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ccformer.avss import NUM_AVSS_CLASSES
@@ -63,7 +63,6 @@ class CCFormerConfig:
     num_classes: int = 0  # 0: from task (1 s4/ms3, 71 avss)
     mean: tuple[float, float, float] = (0.485, 0.456, 0.406)
     std: tuple[float, float, float] = (0.229, 0.224, 0.225)
-    extra: dict[str, Any] = field(default_factory=dict)  # free-form notes kept with checkpoints
 
     def __post_init__(self) -> None:
         if self.task not in TASKS:

@@ -1,7 +1,7 @@
 """EIM, the Early Integration Module.
 
-Abstract: "an Early Integration Module (EIM) that employs a parallel bilateral architecture, merging multi-scale
-visual features with audio data to boost cross-modal complementarity".
+Abstract (claim 1 in ccformer-design.md): EIM uses "a parallel bilateral architecture, merging multi-scale visual
+features with audio data to boost cross-modal complementarity".
 
 Reconstruction (ccformer-design.md "EIM"; a documented default, not the published code): at every transformer
 level both directions are computed from the same, not yet updated, inputs (that is what "parallel" means here):

@@ -1,6 +1,7 @@
 """Frame-level transformer encoder of the MTM over one frame's multi-scale tokens.
 
-Abstract (MTM): "... extracts intra-frame spatial features ...". ccformer-design.md: "a transformer encoder over
+Abstract (claim 2 in ccformer-design.md, paraphrased there): the MTM extracts intra-frame spatial features.
+ccformer-design.md: "a transformer encoder over
 the frame's multi-scale tokens (deformable attention in the lineage; plain multi-scale attention acceptable if it
 exports to ONNX)". Deformable attention's grid-sample gather does not export cleanly, so this is plain attention:
 every token of strides 8/16/32 (with level + sine position embeddings) attends to all levels' tokens, where the

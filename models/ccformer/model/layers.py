@@ -34,19 +34,21 @@ def sine_position(h: int, w: int, dim: int, *, device: torch.device, dtype: torc
     """DETR's normalised 2-D sine position embedding for an h x w grid -> [h*w, dim] (dim divisible by 4).
 
     h and w are Python ints (static in an export at a fixed input size), so exporters fold this to a constant.
+    Computed in float32 (bf16 would round the frequencies) and cast to `dtype`.
     """
     npf = dim // 2
     scale = 2 * math.pi
-    y = (torch.arange(h, device=device, dtype=dtype) + 1) / h * scale
-    x = (torch.arange(w, device=device, dtype=dtype) + 1) / w * scale
-    dim_t = torch.arange(npf, device=device, dtype=dtype)
+    f32 = torch.float32
+    y = (torch.arange(h, device=device, dtype=f32) + 1) / h * scale
+    x = (torch.arange(w, device=device, dtype=f32) + 1) / w * scale
+    dim_t = torch.arange(npf, device=device, dtype=f32)
     dim_t = temperature ** (2 * torch.div(dim_t, 2, rounding_mode="floor") / npf)
     px = x[:, None] / dim_t  # [w, npf]
     py = y[:, None] / dim_t  # [h, npf]
     px = torch.stack((px[:, 0::2].sin(), px[:, 1::2].cos()), dim=2).flatten(1)
     py = torch.stack((py[:, 0::2].sin(), py[:, 1::2].cos()), dim=2).flatten(1)
     pos = torch.cat((py[:, None, :].expand(h, w, npf), px[None, :, :].expand(h, w, npf)), dim=-1)
-    return pos.reshape(h * w, dim)
+    return pos.reshape(h * w, dim).to(dtype)
 
 
 class Attention(nn.Module):

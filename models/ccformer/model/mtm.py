@@ -1,7 +1,8 @@
 """MTM, the Multi-query Transformer Module (query side; the frame encoder is `encoder.py`).
 
-Abstract: "a Multi-query Transformer Module (MTM) that dynamically endows audio queries with learning capabilities
-and models the frame and video-level relations simultaneously".
+Abstract (claim 2 in ccformer-design.md): the MTM "dynamically endows audio queries with learning capabilities and
+models the frame and video-level relations simultaneously"; it extracts intra-frame spatial features and
+perceives temporal coherence.
 
 Reconstruction (ccformer-design.md "MTM"; documented defaults):
 - "dynamically endows audio queries": each frame's fused audio embedding -> MLP -> `num_queries` query contents

@@ -1,8 +1,8 @@
 """Pixel decoder: an FPN from stride 32 to stride 4 with audio cross-attention at every level.
 
 ccformer-design.md "MTM": "Pixel decoder: FPN from stride 32 to stride 4 with audio cross-attention at each level
--> mask features (d at stride 4)". It serves the abstract's MTM sentence "... extracts intra-frame spatial
-features ..." by giving the queries audio-aware multi-scale memories and a high-resolution mask embedding.
+-> mask features (d at stride 4)". It serves the abstract's MTM claim (intra-frame spatial features,
+ccformer-design.md claim 2) by giving the queries audio-aware multi-scale memories and a mask embedding.
 
 Each level: x = upsample(coarser) + lateral; x = x + MHA(Q=x, K=a, V=a) (one audio token per frame, so the
 attention is the per-frame audio vector `SingleKeyAttention` broadcast over the map); then 3x3 conv + GN + ReLU.

@@ -26,7 +26,7 @@ def register_variant(fn: Callable[[], dict[str, Any]]) -> Callable[[], dict[str,
 
 @register_variant
 def ccformer_tiny() -> dict[str, Any]:
-    """CPU variant: PVT-v2-b0 + VGGish-tiny at d=64. Trains in minutes on 2 cores at 112-160 px; ONNX ~15 MB."""
+    """CPU variant: PVT-v2-b0 + VGGish-tiny at d=64. Trains in minutes on 2 cores at 112-160 px; ONNX ~19.5 MB."""
     return dict(backbone="pvt_v2_b0", audio_net="vggish_tiny", d_model=64, num_heads=4, dim_feedforward=256,
                 enc_layers=1, enc_feedforward=256, dec_layers=2, num_queries=5, bcl_dim=64)
 
@@ -109,8 +109,14 @@ def config_from_checkpoint(ckpt: dict[str, Any], source: str = "checkpoint") -> 
             inner = value.get("model")
             if isinstance(inner, CCFormerConfig):
                 return inner
-            if isinstance(inner, dict):
+            if isinstance(inner, dict) and "backbone" in inner:
                 return CCFormerConfig.from_dict(inner)
+            if isinstance(inner, dict) and "variant" in inner:  # a training config's `model` section
+                section = dict(inner)
+                data = value.get("data") if isinstance(value.get("data"), dict) else {}
+                section.setdefault("input_size", data.get("size", 224))
+                task = section.pop("task", data.get("task", "s4"))
+                return variant_config(section.pop("variant"), task=task, **section)
             if "backbone" in value and "d_model" in value:
                 return CCFormerConfig.from_dict(value)
     raise ValueError(f"{source}: no model config found (expected a 'model_config' or 'config' entry)")

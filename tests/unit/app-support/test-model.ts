@@ -5,7 +5,7 @@
  * graph, so the same model also serves the T = 5 (S4/MS3 window) tests.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const repoRoot = join(import.meta.dirname, '..', '..', '..');
@@ -24,11 +24,29 @@ export function testModel(): string {
   const file = join(cacheDir, 'ccformer_tiny-avss.onnx');
   if (existsSync(file)) return file;
   mkdirSync(cacheDir, { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp.onnx`;
-  execFileSync(python, ['-m', 'ccformer', 'export', '--variant', 'ccformer_tiny', '--task', 'avss', '--out', tmp], {
-    cwd: join(repoRoot, 'models'), stdio: 'pipe', timeout: EXPORT_TIMEOUT_MS,
-  });
-  // Parallel test files may export at once; rename keeps the cache file whole.
-  renameSync(tmp, file);
-  return file;
+  // Test files run in parallel: one exports (lock = a folder, created atomically), the others wait for it.
+  const lock = `${file}.lock`;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (existsSync(file)) return file;
+      // A lock older than the export timeout was left by a killed run.
+      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > EXPORT_TIMEOUT_MS) rmSync(lock, { recursive: true, force: true });
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+    }
+  }
+  try {
+    if (existsSync(file)) return file;
+    const tmp = `${file}.${process.pid}.tmp.onnx`;
+    execFileSync(python, ['-m', 'ccformer', 'export', '--variant', 'ccformer_tiny', '--task', 'avss', '--out', tmp], {
+      cwd: join(repoRoot, 'models'), stdio: 'pipe', timeout: EXPORT_TIMEOUT_MS,
+    });
+    renameSync(tmp, file);
+    return file;
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }

@@ -1,14 +1,15 @@
 // Model metadata -> ModelContract, on the real exported CCFormer graph, and errors that name the file.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadModelContract, readOnnxMetadata } from '../../../src-main/inference/onnx-metadata';
 import { ModelContractError } from '../../../src-main/shared/onnx-contract';
 import { AVSS_CLASSES } from '../../../src-main/shared/avss-classes';
 import { EXPORT_TIMEOUT_MS, testModel } from '../app-support/test-model';
 
 const dir = mkdtempSync(join(tmpdir(), 'avs-meta-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Minimal protobuf writer: enough to build ModelProto files with chosen metadata_props. */
 function varint(n: number): number[] {
