@@ -20,7 +20,7 @@ const steps = [
 const patterns = {
   vitest: { passed: /Tests\s+.*?(\d+) passed/, failed: /Tests\s+(\d+) failed/ },
   playwright: { passed: /^\s*(\d+) passed/m, failed: /^\s*(\d+) failed/m },
-  pytest: { passed: /(\d+) passed/, failed: /(\d+) failed/ },
+  pytest: { passed: /(\d+) passed/, failed: /(\d+) failed/, errors: /(\d+) errors?\b/ },
 };
 
 let passed = 0;
@@ -42,7 +42,8 @@ for (const step of steps) {
   if (step.counts) {
     const out = `${res.stdout}\n${res.stderr}`;
     const p = Number(out.match(patterns[step.counts].passed)?.[1] ?? 0);
-    const f = Number(out.match(patterns[step.counts].failed)?.[1] ?? 0);
+    const { errors } = patterns[step.counts];
+    const f = Number(out.match(patterns[step.counts].failed)?.[1] ?? 0) + Number((errors && out.match(errors)?.[1]) ?? 0);
     passed += p;
     failed += f;
     if (p === 0) {

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+
 from ccformer.audio import logmel as L
 from ccformer.audio.vggish import build_audio_net
 from ccformer.backbones.weights import WeightLoadError, load_pretrained

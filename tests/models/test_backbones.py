@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+
 from ccformer.backbones import build_backbone, list_backbones
 from ccformer.backbones.pvt_v2 import pvt_v2_b0
 from ccformer.backbones.resnet import resnet18
@@ -37,7 +38,7 @@ def test_features_only_shapes(name: str) -> None:
     with torch.no_grad():
         feats = model(torch.randn(1, 3, 64, 64))
     assert [tuple(f.shape) for f in feats] == [(1, c, 64 // s, 64 // s)
-                                              for c, s in zip(model.out_channels, model.strides)]
+                                              for c, s in zip(model.out_channels, model.strides, strict=True)]
     assert all(torch.isfinite(f).all() for f in feats)
 
 
@@ -70,7 +71,7 @@ def test_roundtrip_strict_with_wrappers_and_head(tmp_path: Path) -> None:
     dst = build_backbone("resnet18", weights=str(path)).eval()
     x = torch.randn(1, 3, 64, 64)
     with torch.no_grad():
-        assert all(torch.equal(a, b) for a, b in zip(src(x), dst(x)))
+        assert all(torch.equal(a, b) for a, b in zip(src(x), dst(x), strict=True))
     report = load_pretrained(resnet18(), path)
     assert report.ok and report.ignored == ["fc.bias", "fc.weight"] and report.missing == []
 
@@ -97,7 +98,7 @@ def test_timm_layout_pvt_loads(tmp_path: Path) -> None:
     dst = build_backbone("pvt_v2_b0", weights=str(_save(tmp_path, timm_sd))).eval()
     x = torch.randn(1, 3, 64, 64)
     with torch.no_grad():
-        assert all(torch.equal(a, b) for a, b in zip(src(x), dst(x)))
+        assert all(torch.equal(a, b) for a, b in zip(src(x), dst(x), strict=True))
 
 
 def test_renamed_and_missing_keys_raise(tmp_path: Path) -> None:
@@ -161,4 +162,4 @@ def test_onnx_export_dynamic_batch(tmp_path: Path) -> None:
     outs = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"]).run(None, {"x": x.numpy()})
     with torch.no_grad():
         ref = model(x)
-    assert max(float(np.abs(o - r.numpy()).max()) for o, r in zip(outs, ref)) < 1e-4
+    assert max(float(np.abs(o - r.numpy()).max()) for o, r in zip(outs, ref, strict=True)) < 1e-4
