@@ -9,6 +9,7 @@ const steps = [
   { name: 'setup', cmd: ['node', 'scripts/bootstrap.mjs', '--test-tools', '--python'] },
   { name: 'lint', cmd: ['npx', 'eslint', '.'] },
   { name: 'typecheck', cmd: ['npm', 'run', '-s', 'typecheck'] },
+  { name: 'security scan', cmd: ['node', 'scripts/security-scan.mjs'] },
   { name: 'python lint', cmd: ['node', 'scripts/run-python.mjs', '-m', 'ruff', 'check', 'models', 'tests/models'] },
   { name: 'build renderer', cmd: ['npx', 'vite', 'build', '--logLevel', 'warn'] },
   { name: 'vitest (unit, dom, browser)', cmd: ['npx', 'vitest', 'run'], counts: 'vitest' },

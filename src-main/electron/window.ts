@@ -3,7 +3,7 @@
  * web security on, a strict CSP, no new windows, no navigation away from the app, no webviews, no permissions.
  * Set once here so no other file can weaken it.
  */
-import { BrowserWindow, session, shell, type WebContents } from 'electron';
+import { BrowserWindow, session, type WebContents } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MEDIA_SCHEME } from './bridge-channels';
@@ -17,11 +17,8 @@ export const CSP = [
 /** Applies to every web contents the app ever creates, including ones we did not expect. */
 export function hardenAllContents(app: Electron.App): void {
   app.on('web-contents-created', (_event, contents: WebContents) => {
-    contents.setWindowOpenHandler(({ url }) => {
-      // Links to the web open in the user's browser, never inside the app.
-      if (/^https:\/\//.test(url)) void shell.openExternal(url);
-      return { action: 'deny' };
-    });
+    // The app shows no remote content, so nothing may open a window (this also covers middle-click).
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
     contents.on('will-navigate', (event) => event.preventDefault());
     contents.on('will-redirect', (event) => event.preventDefault());
     contents.on('will-attach-webview', (event) => event.preventDefault());
