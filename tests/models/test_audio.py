@@ -30,12 +30,34 @@ def _tone(hz: float, seconds: float, rate: int = 16000) -> np.ndarray:
 @pytest.mark.parametrize("name", ["vggish", "vggish_tiny"])
 def test_vggish_shapes_keys_and_freezing(name: str) -> None:
     net = build_audio_net(name, frozen=True)
-    assert list(net.state_dict()) == PORT_KEYS and net.out_dim == 128
+    assert net.out_dim == 128
+    if name == "vggish":  # the published layout keeps the port's names exactly
+        assert list(net.state_dict()) == PORT_KEYS
     net.train()  # a parent calling .train() must not unfreeze it
     assert not net.training and not any(p.requires_grad for p in net.parameters())
     with torch.no_grad():
         out = net(torch.randn(2, 1, 96, 64))
-    assert out.shape == (2, 128) and (out >= 0).all()
+    assert out.shape == (2, 128)
+    if name == "vggish":
+        assert (out >= 0).all()
+
+
+def test_vggish_tiny_tells_sounds_apart_from_initialisation() -> None:
+    # Regression: in the published layout a from-scratch tiny net mapped every sound to nearly the same
+    # (half-zero) embedding, so the model could not learn to listen. Real log-mels of different tones must give
+    # clearly different embeddings before any training.
+    torch.manual_seed(0)
+    net = build_audio_net("vggish_tiny", frozen=False)
+    examples = np.concatenate([L.waveform_to_examples(_tone(hz, 2.0))[:1] for hz in (200, 800, 2500, 6000)])
+    net.train()
+    with torch.no_grad():
+        batch = torch.tensor(np.concatenate([examples] * 4))[:, None]
+        for _ in range(50):  # settle the BatchNorm running statistics
+            net(batch)
+        net.eval()
+        emb = net(torch.tensor(examples)[:, None])
+    spread = emb.std(dim=0).mean() / emb.abs().mean().clamp_min(1e-12)
+    assert float(spread) > 0.1
 
 
 def test_vggish_published_sizes_and_port_flatten_order() -> None:
@@ -52,7 +74,7 @@ def test_vggish_published_sizes_and_port_flatten_order() -> None:
 
 
 def test_vggish_loads_port_checkpoint_strictly(tmp_path: Path) -> None:
-    src = build_audio_net("vggish_tiny", frozen=False)
+    src = build_audio_net("vggish_tiny", frozen=False).eval()  # compare in inference mode (BatchNorm stats)
     sd = dict(src.state_dict())
     sd["pproc.pca_eigen_vectors"], sd["pproc.pca_means"] = torch.zeros(128, 128), torch.zeros(128, 1)
     torch.save(sd, tmp_path / "vggish-tiny.pth")
@@ -62,9 +84,9 @@ def test_vggish_loads_port_checkpoint_strictly(tmp_path: Path) -> None:
         assert torch.equal(net(x), src(x))
     report = load_pretrained(build_audio_net("vggish_tiny", frozen=False), tmp_path / "vggish-tiny.pth")
     assert report.ok and report.ignored == ["pproc.pca_eigen_vectors", "pproc.pca_means"]
-    sd["features.1.weight"] = sd.pop("features.0.weight")  # off-by-one index: not the port's layout
+    sd["features.99.weight"] = sd.pop("features.1.weight")  # a conv under the wrong index: not our layout
     torch.save(sd, tmp_path / "bad.pth")
-    with pytest.raises(WeightLoadError, match=r"bad.pth.*missing: features.0.weight.*unexpected: features.1.weight"):
+    with pytest.raises(WeightLoadError, match=r"bad.pth.*missing: features.1.weight.*unexpected: features.99.weight"):
         build_audio_net("vggish_tiny", weights=str(tmp_path / "bad.pth"), frozen=True)
     with pytest.raises(ValueError, match="unknown audio net"):
         build_audio_net("panns", frozen=True)
