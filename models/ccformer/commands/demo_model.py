@@ -36,7 +36,16 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="training config override for both runs, e.g. --set optim.lr=5e-4 (repeatable)")
     p.add_argument("--jobs", type=int, default=d.jobs, help=f"data generation processes (default {d.jobs})")
+    p.add_argument("--sequential", action="store_true",
+                   help="train the two models one after the other with all threads (default: both at once, "
+                        "one thread each, which is faster on a 2-core CPU)")
     p.add_argument("--ship", type=Path, metavar="ROOT", help="copy the ONNX, card and sample video into this repo")
+
+
+def _command_line() -> str:
+    """The command as typed (for the model card), when this process was started as `ccformer demo-model`."""
+    argv = sys.argv[1:]
+    return "python -m ccformer " + shlex.join(argv) if argv[:1] == ["demo-model"] else ""
 
 
 def run(args: argparse.Namespace) -> int:
@@ -54,7 +63,8 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(f"--ship {args.ship}: not the repository root (no models/ folder)")
     settings = Settings(work=str(args.work), clips=args.clips, val_clips=args.val_clips,
                         test_clips=args.test_clips, size=args.size, epochs=args.epochs, overrides=list(args.set),
-                        jobs=args.jobs, command="python -m ccformer " + shlex.join(sys.argv[1:]))
+                        jobs=args.jobs, parallel=not args.sequential,
+                        command=_command_line())
     try:
         run_steps(settings, steps, ship=args.ship)
     except (ConfigError, DataLayoutError, FileNotFoundError) as err:

@@ -31,6 +31,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--opset", type=int, default=18, help="ONNX opset (>= 17; 17 uses the TorchScript exporter)")
     p.add_argument("--exporter", choices=("auto", "dynamo", "torchscript"), default="auto")
     p.add_argument("--training-data", help="free text for metadata 'training_data' (default: from the checkpoint)")
+    p.add_argument("--atol", type=float, default=1e-4,
+                   help="fail when max|onnxruntime - torch| of the logits exceeds this (default 1e-4)")
     p.add_argument("--model-version", help="metadata 'version' (default: the ccformer package version)")
 
 
@@ -87,7 +89,8 @@ def run(args: argparse.Namespace) -> int:
     model, trained_on = _load(args)
     try:
         result = export_onnx(model, args.out, input_size=args.input_size, opset=args.opset, exporter=args.exporter,
-                             version=args.model_version, training_data=args.training_data or trained_on)
+                             version=args.model_version, training_data=args.training_data or trained_on,
+                             atol=args.atol)
     except ExportError as err:
         raise CommandError(str(err)) from err
     summary = {"out": str(result.path), "exporter": result.exporter, "opset": result.opset,

@@ -83,3 +83,22 @@ def ablate_checkpoint(checkpoint: str | Path, data_root: str | Path, *, split: s
     info = {"checkpoint": str(checkpoint), "split": split, "clips": len(dataset), "size": size,
             "swap_seed": seed, "train_audio": extra.get("train_audio", "real")}
     return {"info": info, **with_drops(results)}
+
+
+def visual_oracle(seeds: list[int], size: int, task: str = "avss") -> dict[str, Any]:
+    """What pixels alone can get: predict *every visible object* with its true class (generator ground truth,
+    so segmentation itself is perfect). A model that cannot hear can at best choose per object whether to mark
+    it; marking all visible objects is that choice's natural upper reference, and it misses exactly because
+    silent distractors are present. Headline metrics over the clips of `seeds`."""
+    from ccformer.metrics import SemanticMeter
+    from ccformer.synth import generate_clip
+
+    meter = SemanticMeter()
+    for seed in seeds:
+        clip = generate_clip(task, seed, size)
+        lut = torch.zeros(len(clip.scene.objects) + 1, dtype=torch.long)
+        lut[1:] = torch.from_numpy(clip.class_ids.astype("int64"))
+        pred = lut[torch.from_numpy(clip.instances.astype("int64"))]
+        meter.update(pred, torch.from_numpy(clip.masks.astype("int64")))
+    metrics = meter.compute()
+    return {k: metrics[k] for k in HEADLINE if k in metrics}

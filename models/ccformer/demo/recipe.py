@@ -26,6 +26,11 @@ TRAIN_SEED, VAL_SEED, TEST_SEED = 0, 1_000_000, 2_000_000
 SAMPLE_SEED = 9_000_000  # unseen by training, validation and test
 TEST_CLIP_SEED = 8_000_000  # first seed tests/models/test_demo_model.py generates from (also unseen)
 CONFIGS = {"av": "demo_avss", "visual": "demo_avss_visual"}
+# Export parity bound for the trained model. Random weights (the export tests) meet 1e-4; the trained AVSS head
+# outputs log-probabilities, and where a class is nearly absent (p ~ e^m with mask logits m ~ -10) the float32
+# rounding of m (|m| ~ 10, relative 1e-4) carries straight into the logit: measured max 1.1e-3 at logits near -10
+# to -12, mean 2e-6, argmax agreement 100%. The figure is printed and recorded in results.json and the card.
+TRAINED_PARITY_ATOL = 2e-3
 
 
 @dataclass
@@ -40,6 +45,7 @@ class Settings:
     epochs: int = 0  # 0: the config's
     overrides: list[str] = field(default_factory=list)
     jobs: int = 2
+    parallel: bool = True  # train the audio-visual and visual-only models at once, one thread each
     command: str = ""
 
 
@@ -48,8 +54,14 @@ def _root(s: Settings) -> Path:
 
 
 def _results(s: Settings) -> dict[str, Any]:
+    """results.json plus each training run's summary (written by the run itself, so parallel runs never race)."""
     path = Path(s.work) / "results.json"
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    data = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    for which in CONFIGS:
+        summary = Path(s.work) / "runs" / which / "recipe_train.json"
+        if summary.is_file():
+            data[f"train_{which}"] = json.loads(summary.read_text(encoding="utf-8"))
+    return data
 
 
 def _save(s: Settings, update: dict[str, Any]) -> dict[str, Any]:
@@ -98,10 +110,14 @@ def step_train(s: Settings, which: str, say: Any = print) -> None:
     t0 = time.perf_counter()
     result = train(cfg, say=say)
     seconds = time.perf_counter() - t0
-    _save(s, {f"train_{which}": {"run_dir": result["run_dir"], "best": result["best"], "steps": result["step"],
-                                 "seconds": round(seconds, 1), "config": CONFIGS[which],
-                                 "epochs": cfg.optim.epochs, "lr": cfg.optim.lr,
-                                 "batch_size": cfg.optim.batch_size}})
+    import torch
+
+    summary = {"run_dir": result["run_dir"], "best": result["best"], "steps": result["step"],
+               "seconds": round(seconds, 1), "config": CONFIGS[which], "epochs": cfg.optim.epochs,
+               "lr": cfg.optim.lr, "batch_size": cfg.optim.batch_size, "threads": torch.get_num_threads(),
+               "command": s.command,
+               "test_during_fit": {k: v for k, v in (result.get("test") or {}).items() if not isinstance(v, list)}}
+    (run_dir / "recipe_train.json").write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
     say(f"{which}: trained in {seconds / 60:.1f} min, best val mIoU {result['best']['miou']:.4f}")
 
 
@@ -114,7 +130,7 @@ def _ckpt(s: Settings, which: str) -> Path:
 
 def step_ablate(s: Settings, say: Any = print) -> None:
     """Test metrics of both models under every audio condition (ccformer.demo.ablation)."""
-    from ccformer.demo.ablation import ablate_checkpoint
+    from ccformer.demo.ablation import ablate_checkpoint, visual_oracle
 
     out: dict[str, Any] = {}
     t0 = time.perf_counter()
@@ -122,6 +138,8 @@ def step_ablate(s: Settings, say: Any = print) -> None:
     visual = Path(s.work) / "runs" / "visual" / "best.pt"
     if visual.is_file():
         out["visual"] = ablate_checkpoint(visual, _root(s), modes=["zero", "none"])
+    seeds = list(range(TEST_SEED, TEST_SEED + s.test_clips))
+    out["visual_oracle"] = {"zero": visual_oracle(seeds, s.size)}
     out["seconds"] = round(time.perf_counter() - t0, 1)
     _save(s, {"test": out})
     say(json.dumps({k: {m: v.get("miou_present") for m, v in r.items() if isinstance(v, dict) and m != "info"}
@@ -142,7 +160,7 @@ def step_export(s: Settings, say: Any = print) -> Path:
 
     model, _ = load_model(_ckpt(s, "av"))
     out = Path(s.work) / ONNX_NAME
-    result = export_onnx(model, out, training_data=training_data_text(s), log=say)
+    result = export_onnx(model, out, training_data=training_data_text(s), log=say, atol=TRAINED_PARITY_ATOL)
     _save(s, {"onnx": {"file": str(out), "size_bytes": result.size_bytes, "exporter": result.exporter,
                        "opset": result.opset, "max_abs_diff": {str(k): v for k, v in result.max_abs_diff.items()},
                        "metadata": result.metadata,
@@ -179,15 +197,44 @@ def environment() -> dict[str, Any]:
             "python": platform.python_version(), "os": platform.platform()}
 
 
+def _train_child(settings: dict[str, Any], which: str) -> None:
+    """Entry point of a parallel training process: one torch thread, then the ordinary training step."""
+    import torch
+
+    torch.set_num_threads(1)
+    step_train(Settings(**settings), which, say=lambda msg: print(f"[{which}] {msg}", flush=True))
+
+
+def train_parallel(s: Settings, which: list[str], say: Any = print) -> None:
+    """Train several runs at once, one process and one thread each. Why: on 2 cores two single-threaded runs
+    finish in about the time of one two-threaded run (these small models use a second thread poorly)."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_train_child, args=(asdict(s), w), name=f"train-{w}") for w in which]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join()
+    failed = [p.name for p in procs if p.exitcode != 0]
+    if failed:
+        raise RuntimeError(f"training process(es) {', '.join(failed)} failed; see the output above")
+
+
 def run_steps(s: Settings, steps: list[str], *, ship: Path | None = None, say: Any = print) -> dict[str, Any]:
     """Run `steps` in recipe order; with `ship` (the repository root) copy the ONNX, card and sample there."""
     from ccformer.demo.card import write_card
 
     Path(s.work).mkdir(parents=True, exist_ok=True)
     _save(s, {"environment": environment()})
-    for step in [x for x in STEPS if x in steps]:
+    todo = [x for x in STEPS if x in steps]
+    both = s.parallel and "train" in todo and "visual" in todo
+    for step in todo:
         say(f"== demo-model step {step}")
-        if step == "data":
+        if both and step in ("train", "visual"):
+            if step == "train":
+                train_parallel(s, ["av", "visual"], say)
+        elif step == "data":
             step_data(s, say)
         elif step in ("train", "visual"):
             step_train(s, "av" if step == "train" else "visual", say)

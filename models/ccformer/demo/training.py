@@ -5,7 +5,8 @@ final test run; the demo only changes *which dataset objects* it reads. `fit` ge
 `ccformer.engine.builders.build_dataset`, so `demo_datasets` swaps that one function for the duration of a run:
 every split is served from memory (`CachedClips`), and a config whose `model.extra.train_audio` is `zero` (the
 visual-only baseline, configs/demo_avss_visual.yaml) gets all-zero audio in train, val *and* test. The flag lives
-in the model config's free-form `extra`, so the checkpoint itself records that its model never heard anything.
+in the model config's free-form `extra`, so the checkpoint itself records that its model never heard anything. `fit`'s criterion is
+swapped for `ccformer.demo.losses.DemoCriterion` (cross-entropy + `loss.w_dice` x multi-class Dice for AVSS).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from ccformer.configs import Config
 from ccformer.demo.datasets import AudioOverride, CachedClips
+from ccformer.demo.losses import DemoCriterion
 
 TRAIN_AUDIO = ("real", "zero")
 
@@ -30,10 +32,12 @@ def train_audio_mode(cfg: Config) -> str:
 
 @contextmanager
 def demo_datasets(audio: str = "real", cache: bool = True) -> Iterator[None]:
-    """While active, `builders.build_dataset` returns cached (and, for audio="zero", audio-zeroed) datasets."""
+    """While active, `builders.build_dataset` returns cached (and, for audio="zero", audio-zeroed) datasets and
+    `fit` builds `DemoCriterion` (AVSS Dice term, ccformer.demo.losses) instead of `Criterion`."""
     from ccformer.engine import builders
+    from ccformer.engine import fit as fit_module
 
-    original = builders.build_dataset
+    original, original_criterion = builders.build_dataset, fit_module.Criterion
 
     def build(cfg: Config, split: str) -> Any:
         ds: Any = original(cfg, split)
@@ -42,10 +46,12 @@ def demo_datasets(audio: str = "real", cache: bool = True) -> Iterator[None]:
         return AudioOverride(ds, "zero") if audio == "zero" else ds
 
     builders.build_dataset = build  # type: ignore[assignment]
+    fit_module.Criterion = DemoCriterion  # type: ignore[misc]
     try:
         yield
     finally:
         builders.build_dataset = original  # type: ignore[assignment]
+        fit_module.Criterion = original_criterion  # type: ignore[misc]
 
 
 def train(cfg: Config, *, say: Any = print) -> dict[str, Any]:

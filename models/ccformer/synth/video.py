@@ -1,6 +1,6 @@
 """Playable mp4 (H.264 + AAC) of a generated clip, aligned with the dataset frames.
 
-The app represents second k by the frame displayed at t = k + 15/16 s (AVSBench sampling rule, TEAM-PLAN).
+The app represents second k by the frame displayed at t = k + 15/16 s (AVSBench sampling rule, docs/architecture.md).
 We encode at 16 fps with pts = frame number in a 1/16 s time base and render continuous motion for every
 sub-frame, so frame 16k + 15 is displayed exactly at k + 15/16 and *is* dataset frame k (the same render;
 only H.264 loss separates them). The audio track is the clip's waveform.
