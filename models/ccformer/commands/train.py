@@ -1,4 +1,4 @@
-"""`ccformer train`: train CCFormer on an AVSBench subset (see docs/training.md).
+"""`ccformer train`: train CCFormer on an AVSBench subset (README: "Training and evaluating CCFormer").
 
     python -m ccformer train --config s4_pvt_b5 data.root=/data/AVSBench/Single-source
     torchrun --nproc_per_node=4 -m ccformer train --config avss_pvt_b5 data.root=...   # DDP
