@@ -3,5 +3,5 @@ export { exportAvssClips, clipUid, semanticToRgb, AvssExportError, type AvssClip
 export { validateAvssDataset } from './avss-validator';
 export { parseMetadataCsv, mergeMetadata, formatMetadataRow, metadataRows, MetadataCsvError, METADATA_HEADER, type MetadataRow, type ParsedMetadata } from './metadata-csv';
 export { encodePng, decodePng, type PngImage } from './png';
-export { encodeWavPcm16, parseWavHeader, type WavInfo } from './wav';
+export { encodeWavPcm16, parseWavHeader, pcm16, wavHeader, type WavInfo } from './wav';
 export { jpegSize } from './jpeg-size';

@@ -3,28 +3,38 @@
  * checks the header fields and that the data chunk size matches the file.
  */
 
-/** Float samples in [-1, 1] -> PCM16 WAV bytes (values outside are clipped). */
-export function encodeWavPcm16(samples: Float32Array, sampleRate: number, channels = 1): Buffer {
-  const dataBytes = samples.length * 2;
-  const out = Buffer.alloc(44 + dataBytes);
-  out.write('RIFF', 0, 'latin1');
-  out.writeUInt32LE(36 + dataBytes, 4);
-  out.write('WAVE', 8, 'latin1');
-  out.write('fmt ', 12, 'latin1');
-  out.writeUInt32LE(16, 16); // fmt chunk size
-  out.writeUInt16LE(1, 20); // PCM
-  out.writeUInt16LE(channels, 22);
-  out.writeUInt32LE(sampleRate, 24);
-  out.writeUInt32LE(sampleRate * channels * 2, 28); // byte rate
-  out.writeUInt16LE(channels * 2, 32); // block align
-  out.writeUInt16LE(16, 34); // bits per sample
-  out.write('data', 36, 'latin1');
-  out.writeUInt32LE(dataBytes, 40);
+/** The 44-byte RIFF/WAVE header of a PCM16 file whose data chunk holds `dataBytes` bytes. */
+export function wavHeader(sampleRate: number, dataBytes: number, channels = 1): Buffer {
+  const h = Buffer.alloc(44);
+  h.write('RIFF', 0, 'latin1');
+  h.writeUInt32LE(36 + dataBytes, 4);
+  h.write('WAVE', 8, 'latin1');
+  h.write('fmt ', 12, 'latin1');
+  h.writeUInt32LE(16, 16); // fmt chunk size
+  h.writeUInt16LE(1, 20); // PCM
+  h.writeUInt16LE(channels, 22);
+  h.writeUInt32LE(sampleRate, 24);
+  h.writeUInt32LE(sampleRate * channels * 2, 28); // byte rate
+  h.writeUInt16LE(channels * 2, 32); // block align
+  h.writeUInt16LE(16, 34); // bits per sample
+  h.write('data', 36, 'latin1');
+  h.writeUInt32LE(dataBytes, 40);
+  return h;
+}
+
+/** Float samples in [-1, 1] -> little-endian PCM16 (values outside are clipped). */
+export function pcm16(samples: Float32Array): Buffer {
+  const out = Buffer.alloc(samples.length * 2);
   for (let i = 0; i < samples.length; i++) {
     const v = Math.max(-1, Math.min(1, samples[i]!));
-    out.writeInt16LE(Math.round(v * 32767), 44 + i * 2);
+    out.writeInt16LE(Math.round(v * 32767), i * 2);
   }
   return out;
+}
+
+/** Float samples in [-1, 1] -> PCM16 WAV bytes (values outside are clipped). */
+export function encodeWavPcm16(samples: Float32Array, sampleRate: number, channels = 1): Buffer {
+  return Buffer.concat([wavHeader(sampleRate, samples.length * 2, channels), pcm16(samples)]);
 }
 
 export interface WavInfo {
