@@ -16,7 +16,7 @@ import math
 
 import torch
 
-from ccformer.metrics.reduce import all_reduce_sum
+from ccformer.metrics.reduce import SumMeter
 
 NUM_THRESHOLDS = 255
 BETA2 = 0.3
@@ -67,7 +67,7 @@ def frame_fcurve(logits: torch.Tensor, gt: torch.Tensor) -> torch.Tensor:
     return torch.nan_to_num(f, nan=0.0)
 
 
-class BinaryMeter:
+class BinaryMeter(SumMeter):
     """Accumulates S4/MS3 mIoU and F over a fixed list of `num_videos` videos, batched `batch_size` videos at a time.
 
     Reported keys:
@@ -107,15 +107,6 @@ class BinaryMeter:
     def state(self) -> list[torch.Tensor]:
         """The sum tensors, in a fixed order (what `all_reduce` adds across ranks)."""
         return [self.iou_sum, self.frames, self.curve_sum, self.nonempty, self.fmax_sum]
-
-    def merge(self, other: BinaryMeter) -> None:
-        """Add another meter's sums (same video list and batch size)."""
-        for mine, theirs in zip(self.state(), other.state(), strict=True):
-            mine += theirs
-
-    def all_reduce(self) -> None:
-        """SUM-reduce the state across torch.distributed ranks (no-op when not distributed)."""
-        all_reduce_sum(self.state())
 
     def compute(self) -> dict[str, float]:
         """The metrics as plain floats (0 when nothing was scored)."""

@@ -24,3 +24,20 @@ def all_reduce_sum(tensors: list[torch.Tensor]) -> None:
         n = t.numel()
         t.copy_(flat[offset:offset + n].view_as(t))
         offset += n
+
+
+class SumMeter:
+    """Base of the metric meters: subclasses keep only sum tensors and list them in `state()`, so merging two
+    meters and reducing across ranks are the same element-wise addition for every metric."""
+
+    def state(self) -> list[torch.Tensor]:
+        raise NotImplementedError
+
+    def merge(self, other: SumMeter) -> None:
+        """Add another meter's sums (same configuration)."""
+        for mine, theirs in zip(self.state(), other.state(), strict=True):
+            mine += theirs
+
+    def all_reduce(self) -> None:
+        """SUM-reduce the state across torch.distributed ranks (no-op when not distributed)."""
+        all_reduce_sum(self.state())

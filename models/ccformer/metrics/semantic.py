@@ -12,7 +12,7 @@ from __future__ import annotations
 import torch
 
 from ccformer.avss import NUM_AVSS_CLASSES
-from ccformer.metrics.reduce import all_reduce_sum
+from ccformer.metrics.reduce import SumMeter
 
 BETA2 = 0.3
 UNION_EPS = 2.220446049250313e-16
@@ -39,7 +39,7 @@ def frame_class_stats(pred: torch.Tensor, gt: torch.Tensor, num_classes: int) ->
     return inter, pred_count, gt_count
 
 
-class SemanticMeter:
+class SemanticMeter(SumMeter):
     """Accumulates per-class IoU / F sums and counts over AVSS frames.
 
     Reported keys: miou, fscore (AVSBench headline, 71 classes incl. background); miou_no_bg, fscore_no_bg
@@ -77,15 +77,6 @@ class SemanticMeter:
     def state(self) -> list[torch.Tensor]:
         """The sum tensors, in a fixed order (what `all_reduce` adds across ranks)."""
         return [self.iou_sum, self.f_sum, self.count, self.gt_frames, self.frames]
-
-    def merge(self, other: SemanticMeter) -> None:
-        """Add another meter's sums."""
-        for mine, theirs in zip(self.state(), other.state(), strict=True):
-            mine += theirs
-
-    def all_reduce(self) -> None:
-        """SUM-reduce the state across torch.distributed ranks (no-op when not distributed)."""
-        all_reduce_sum(self.state())
 
     def compute(self) -> dict[str, float | int | list[float]]:
         """The metrics as plain Python values."""
