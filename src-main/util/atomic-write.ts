@@ -16,15 +16,19 @@ export function tempPathFor(target: string): string {
   return path.join(dir, `${TEMP_PREFIX}${path.basename(target)}-${process.pid}-${randomBytes(4).toString('hex')}`);
 }
 
-async function fsyncDir(dir: string): Promise<void> {
-  // Windows cannot open directories for fsync; the rename is still atomic there.
-  if (process.platform === 'win32') return;
-  const handle = await fs.open(dir, 'r');
+async function syncPath(target: string, flags: string): Promise<void> {
+  const handle = await fs.open(target, flags);
   try {
     await handle.sync();
   } finally {
     await handle.close();
   }
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  // Windows cannot open directories for fsync; the rename is still atomic there.
+  if (process.platform === 'win32') return;
+  await syncPath(dir, 'r');
 }
 
 /** Writes a file and fsyncs it: for files inside a temp folder that atomicWriteDir will rename into place. */
@@ -40,12 +44,7 @@ export async function writeFileDurable(file: string, data: string | Uint8Array):
 
 /** Flushes an existing file (e.g. one made by copyFile or by ffmpeg) to disk. */
 export async function fsyncFile(file: string): Promise<void> {
-  const handle = await fs.open(file, 'r+');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  await syncPath(file, 'r+');
 }
 
 /** Writes `data` to `target` atomically; on any failure the temp file is removed and `target` is untouched. */
