@@ -131,3 +131,23 @@ def test_pkl_loader_refuses_code(tmp_path: Path) -> None:
     torch.save(torch.zeros(5, 1, 96, 64), saved)
     assert load_log_mel_pkl(saved, 5).shape == (5, 1, 96, 64)
     assert mel.shape == (5, 1, 96, 64) and float(mel[4, 0, 0, 0]) == 2.0  # S4/MS3 repeat the last second
+
+
+def test_config_cache_and_audio_override_wrap_the_dataset(root: Path) -> None:
+    from ccformer.configs import ConfigError, load_config
+    from ccformer.data.views import AudioOverride, CachedClips
+    from ccformer.engine.builders import build_dataset
+
+    base = [f"data.root={root}", "data.size=32"]
+    plain = build_dataset(load_config("tiny_avss", base), "train")
+    assert isinstance(plain, AVSDataset)
+    cached = build_dataset(load_config("tiny_avss", [*base, "data.cache=true", "data.num_workers=0"]), "train")
+    assert isinstance(cached, CachedClips) and torch.equal(cached[0]["frames"], plain[0]["frames"])
+    assert cached[0]["masks"].dtype == torch.long and len(cached._cache) == 1  # decoded once, kept
+    zero = build_dataset(load_config("tiny_avss", [*base, "data.audio_override=zero"]), "train")
+    assert isinstance(zero, AudioOverride) and float(zero[0]["audio"].abs().max()) == 0
+    assert torch.equal(zero[0]["masks"], plain[0]["masks"]) and float(plain[0]["audio"].abs().max()) > 0
+    with pytest.raises(ConfigError, match="num_workers=0"):
+        build_dataset(load_config("tiny_avss", [*base, "data.cache=true", "data.num_workers=2"]), "train")
+    with pytest.raises(ConfigError, match="audio_override"):
+        build_dataset(load_config("tiny_avss", [*base, "data.audio_override=loud"]), "train")

@@ -16,7 +16,7 @@ import torch
 
 from ccformer.audio.logmel import clip_examples, waveform_to_examples
 from ccformer.cli import main
-from ccformer.demo.datasets import SILENT_LOGMEL, AudioOverride, derangement
+from ccformer.data.views import SILENT_LOGMEL, AudioOverride, derangement
 from ccformer.demo.recipe import TEST_CLIP_SEED
 from ccformer.export import METADATA_KEYS, parse_metadata
 from ccformer.metrics import SemanticMeter

@@ -7,7 +7,8 @@ import math
 import pytest
 import torch
 
-from ccformer.losses import Criterion, NonFiniteLossError, bce_loss, check_finite, dice_loss
+from ccformer.losses import (Criterion, NonFiniteLossError, annotated_frames, bce_loss, check_finite, dice_loss,
+                             multiclass_dice)
 from ccformer.model.bcl import BiModalContrastiveLoss
 
 
@@ -46,6 +47,46 @@ def test_avss_cross_entropy_and_ignore_index() -> None:
     crit = Criterion("avss", w_ce=1.0, w_bcl=0.0)
     out = crit({"logits": torch.zeros(1, 3, 71, 2, 2)}, batch)
     assert float(out["loss_ce"]) == pytest.approx(math.log(71)) and float(out["loss"]) == pytest.approx(math.log(71))
+
+
+def test_multiclass_dice_by_hand() -> None:
+    # two classes present (0 and 3), probabilities 0.5/0.5 between them on every pixel, 1 ignored pixel
+    target = torch.tensor([[[0, 3], [3, 255]]])
+    log_probs = torch.full((1, 71, 2, 2), -1e4)
+    log_probs[:, 0] = log_probs[:, 3] = math.log(0.5)
+    # class 0: p=0.5 on 3 kept pixels, 1 GT pixel -> 2*0.5 / (0.75 + 1 + 2e-3); class 3: 2*1 / (0.75 + 2 + 2e-3)
+    want = 1 - (1 / 1.752 + 2 / 2.752) / 2
+    assert float(multiclass_dice(log_probs, target)) == pytest.approx(want, rel=1e-5)
+    perfect = torch.full((1, 71, 2, 2), -1e4)
+    perfect[0, 0, 0, 0] = perfect[0, 3, 0, 1] = perfect[0, 3, 1, 0] = perfect[0, 3, 1, 1] = 0.0
+    assert float(multiclass_dice(perfect, target)) == pytest.approx(0.0, abs=2e-3)
+    assert float(multiclass_dice(log_probs, torch.full((1, 2, 2), 255))) == 0.0
+
+
+def test_avss_dice_is_off_by_default_and_weighted_when_on() -> None:
+    torch.manual_seed(0)
+    batch = _batch(t=3, h=4)
+    batch["gt_valid"][:] = True
+    outputs = {"logits": torch.randn(1, 3, 71, 4, 4), "aux_logits": [torch.randn(1, 3, 71, 4, 4)]}
+    plain = Criterion("avss", w_bcl=0.0)(outputs, batch)
+    assert "loss_dice" not in plain
+    with_dice = Criterion("avss", w_avss_dice=0.5, w_bcl=0.0)(outputs, batch)
+    dice = multiclass_dice(torch.log_softmax(outputs["logits"].flatten(0, 1), 1), batch["masks"].flatten(0, 1))
+    assert float(with_dice["loss_dice"]) == pytest.approx(float(dice))
+    assert float(with_dice["loss_ce"]) == pytest.approx(float(plain["loss_ce"]))
+    aux_dice = multiclass_dice(torch.log_softmax(outputs["aux_logits"][0].flatten(0, 1), 1),
+                               batch["masks"].flatten(0, 1))
+    want = float(plain["loss"]) + 0.5 * (float(dice) + float(aux_dice))
+    assert float(with_dice["loss"]) == pytest.approx(want, rel=1e-5)
+
+
+def test_annotated_frames_view_equals_boolean_selection() -> None:
+    x = torch.randn(2, 3, 5)
+    every = torch.ones(2, 3, dtype=torch.bool)
+    assert torch.equal(annotated_frames(x, every), x[every])
+    some = torch.tensor([[True, False, True], [False, False, True]])
+    assert torch.equal(annotated_frames(x, some), x[some])
+    assert annotated_frames(x, torch.zeros(2, 3, dtype=torch.bool)).shape[0] == 0
 
 
 def test_bcl_term_is_weighted_and_required() -> None:

@@ -2,7 +2,7 @@
 
     python -m ccformer ablate --checkpoint runs/av/best.pt --data-root data/AVSBench-semantic --mode all
 
-Modes (ccformer.demo.datasets): `none` (the clip's own audio), `swap` (clip i gets clip perm[i]'s audio, perm a
+Modes (ccformer.data.views): `none` (the clip's own audio), `swap` (clip i gets clip perm[i]'s audio, perm a
 deterministic derangement from --seed), `silent` (log-mel of a silent recording, log(0.01)), `zero` (all-zero
 log-mel, what the visual-only baseline is trained on); `all` runs every one. Prints JSON: per mode the headline
 metrics (AVSS: miou = official 71-class mean, miou_present = mean over the classes present), plus the drops

@@ -37,6 +37,8 @@ class DataConfig:
     test_split: str = "test"
     num_workers: int = 2
     check_files: str = "all"  # all | first | none
+    cache: bool = False  # keep decoded clips in memory (needs num_workers=0); small datasets on CPU
+    audio_override: str = "none"  # none | swap | silent | zero: audio ablation for every split (ccformer.data.views)
 
 
 @dataclass
@@ -46,6 +48,7 @@ class LossConfig:
     w_dice: float = 1.0
     w_bce: float = 1.0
     w_ce: float = 1.0
+    w_avss_dice: float = 0.0  # AVSS multi-class Dice (ours, not the paper's; see ccformer.losses)
     w_aux: float = 1.0
     w_bcl: float = 0.1
     tau: float = 0.07

@@ -1,8 +1,6 @@
 """The bundled demo model's reproducible recipe (`ccformer demo-model`) and the audio ablations (`ccformer ablate`).
 
-- `ccformer.demo.datasets`: `CachedClips`, `AudioOverride` (swap / silent / zero audio), `derangement`.
 - `ccformer.demo.ablation`: `ablate_checkpoint`, `evaluate_modes` (project metrics under each audio condition).
-- `ccformer.demo.training`: `train` = `ccformer.engine.fit` with cached / audio-zeroed datasets.
 - `ccformer.demo.recipe`: the steps data -> train -> visual -> ablate -> export -> sample -> card.
 - `ccformer.demo.card`: models/MODEL_CARD.md rendered from the recipe's results.json.
 """

@@ -15,7 +15,7 @@ import torch
 from torch.utils.data import DataLoader
 
 from ccformer.data import AVSDataset
-from ccformer.demo.datasets import AUDIO_MODES, AudioOverride, CachedClips
+from ccformer.data.views import AUDIO_MODES, AudioOverride, CachedClips
 
 HEADLINE = ("miou", "miou_present", "fscore", "fscore_present", "miou_no_bg", "classes_present", "frames")
 
@@ -35,7 +35,7 @@ def checkpoint_size(ckpt: dict[str, Any], model: torch.nn.Module) -> int:
 
 def evaluate_modes(model: torch.nn.Module, dataset: Any, modes: list[str], *, seed: int = 0,
                    batch_size: int = 2, fscore_batch_size: int = 4) -> dict[str, dict[str, Any]]:
-    """Metrics of `model` on `dataset` under each audio mode (see `ccformer.demo.datasets`); headline keys only."""
+    """Metrics of `model` on `dataset` under each audio mode (see `ccformer.data.views`); headline keys only."""
     from ccformer.engine.loops import evaluate
 
     unknown = [m for m in modes if m not in AUDIO_MODES]
@@ -79,9 +79,9 @@ def ablate_checkpoint(checkpoint: str | Path, data_root: str | Path, *, split: s
     dataset = AVSDataset(model.config.task, data_root, split, size=size)
     modes = modes or ["none", "swap", "silent"]
     results = evaluate_modes(model, dataset, modes, seed=seed, batch_size=batch_size)
-    extra = (model.config.extra or {}) if hasattr(model.config, "extra") else {}
+    trained_on = ((ckpt.get("config") or {}).get("data") or {}).get("audio_override", "none")
     info = {"checkpoint": str(checkpoint), "split": split, "clips": len(dataset), "size": size,
-            "swap_seed": seed, "train_audio": extra.get("train_audio", "real")}
+            "swap_seed": seed, "train_audio_override": trained_on}
     return {"info": info, **with_drops(results)}
 
 

@@ -94,7 +94,7 @@ def render_card(r: dict[str, Any]) -> str:
                                                                           or "python -m ccformer demo-model --work DIR"])],
         f"- Config `configs/{tav.get('config', 'demo_avss')}.yaml` + the command's overrides: AdamW lr "
         f"{tav.get('lr')}, batch {tav.get('batch_size')}, {tav.get('epochs')} epochs ({tav.get('steps')} steps), "
-        f"cosine schedule, loss = cross-entropy + Dice (ccformer.demo.losses) + 0.1 BCL, on this and every "
+        f"cosine schedule, loss = cross-entropy + multi-class Dice (loss.w_avss_dice) + 0.1 BCL, on this and every "
         f"auxiliary decoder output; checkpoint chosen on val mIoU (best: epoch "
         f"{(tav.get('best') or {}).get('epoch')} of this run).",
         *([f"- Initialised from an earlier run: {r['stage1']}"] if r.get("stage1") else []),

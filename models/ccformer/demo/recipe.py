@@ -101,14 +101,15 @@ def train_config(s: Settings, which: str) -> Any:
 
 def step_train(s: Settings, which: str, say: Any = print) -> None:
     """Train run `which` (a fresh run folder each time) and record its best epoch and training time."""
-    from ccformer.demo.training import train
+    from ccformer.engine.distributed import init_distributed
+    from ccformer.engine.fit import fit
 
     cfg = train_config(s, which)
     run_dir = Path(cfg.run.out_dir) / cfg.run.name
     if run_dir.exists():
         shutil.rmtree(run_dir)
     t0 = time.perf_counter()
-    result = train(cfg, say=say)
+    result = fit(cfg, init_distributed(cfg.run.device), say=say)  # single process; the configs cache clips
     seconds = time.perf_counter() - t0
     import torch
 

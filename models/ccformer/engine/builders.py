@@ -11,18 +11,27 @@ from torch.utils.data import DataLoader, DistributedSampler, Sampler
 
 from ccformer.configs import Config, ConfigError
 from ccformer.data import AVSDataset
+from ccformer.data.views import AUDIO_MODES, AudioOverride, CachedClips
 from ccformer.engine.distributed import DistInfo, ShardSampler
 
 
-def build_dataset(cfg: Config, split: str) -> AVSDataset:
-    """The configured subset's `split` (raises DataLayoutError naming a missing file)."""
+def build_dataset(cfg: Config, split: str) -> Any:
+    """The configured subset's `split` (raises DataLayoutError naming a missing file): an `AVSDataset`, served
+    from memory with `data.cache` and with its audio replaced per `data.audio_override` (ccformer.data.views)."""
     d = cfg.data
     if d.check_files not in ("all", "first", "none"):
         raise ConfigError(f"data.check_files must be all, first or none, got {d.check_files!r}")
+    if d.audio_override not in AUDIO_MODES:
+        raise ConfigError(f"data.audio_override must be one of {', '.join(AUDIO_MODES)}, got {d.audio_override!r}")
+    if d.cache and d.num_workers != 0:
+        raise ConfigError("data.cache keeps clips in the training process: set data.num_workers=0")
     try:
-        return AVSDataset(d.task, d.root, split, size=d.size, audio=d.audio, check_files=d.check_files)
+        ds: Any = AVSDataset(d.task, d.root, split, size=d.size, audio=d.audio, check_files=d.check_files)
     except ValueError as err:  # bad data.* values (DataLayoutError is not a ValueError and passes through)
         raise ConfigError(str(err)) from err
+    if d.cache:
+        ds = CachedClips(ds)
+    return ds if d.audio_override == "none" else AudioOverride(ds, d.audio_override)
 
 
 class SkipSampler(Sampler[int]):

@@ -1,12 +1,13 @@
-"""Dataset wrappers for the demo recipe and the audio ablations (they wrap `ccformer.data.AVSDataset`).
+"""Views of an `AVSDataset`: decoded clips kept in memory, and the audio ablations (`data.cache`,
+`data.audio_override` in a training config; `ccformer ablate`).
 
-Why wrappers and not dataset options: the training/evaluation code (`ccformer.engine`) stays unaware of
-ablations, and every ablation is the *same* clip list with only the audio tensor changed:
+Why views and not options of `AVSDataset`: the loader stays a plain reader of the published layouts, and every
+ablation is the *same* clip list with only the audio tensor changed:
 - `swap`:   clip i hears clip perm[i]'s audio, perm a deterministic derangement (no clip keeps its own audio);
 - `silent`: every example is the log-mel of a silent recording, log(0 + 0.01) (VGGish's LOG_OFFSET);
 - `zero`:   the log-mel tensor is all zeros (how the visual-only baseline is trained and evaluated).
 `CachedClips` keeps decoded clips in memory: decoding a clip (10 JPEGs, 20 PNGs, the wav's log-mel) costs about
-as much as a training step on 2 CPU cores, and the recipe reads every clip once per epoch.
+as much as a small model's training step on 2 CPU cores, and training reads every clip once per epoch.
 """
 
 from __future__ import annotations
