@@ -7,8 +7,15 @@ import math
 import pytest
 import torch
 
-from ccformer.losses import (Criterion, NonFiniteLossError, annotated_frames, bce_loss, check_finite, dice_loss,
-                             multiclass_dice)
+from ccformer.losses import (
+    Criterion,
+    NonFiniteLossError,
+    annotated_frames,
+    bce_loss,
+    check_finite,
+    dice_loss,
+    multiclass_dice,
+)
 from ccformer.model.bcl import BiModalContrastiveLoss
 
 
