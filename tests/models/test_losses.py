@@ -112,3 +112,22 @@ def test_non_finite_loss_stops() -> None:
     with pytest.raises(NonFiniteLossError, match="step 7"):
         check_finite({"loss": torch.tensor(float("nan")), "loss_bce": torch.tensor(1.0)}, 7)
     check_finite({"loss": torch.tensor(1.0)}, 0)
+
+
+def test_audio_tag_term_targets_the_sounding_classes() -> None:
+    from ccformer.losses import sounding_classes
+
+    masks = torch.tensor([[[0, 3], [3, 255]], [[0, 0], [0, 0]], [[7, 0], [0, 70]]])
+    tags = sounding_classes(masks, 71)
+    assert tags.shape == (3, 71)
+    assert tags[0].nonzero().flatten().tolist() == [3] and tags[1].sum() == 0
+    assert tags[2].nonzero().flatten().tolist() == [7, 70]
+    batch = {"masks": masks[None], "gt_valid": torch.tensor([[True, False, True]]),
+             "valid": torch.ones(1, 3, dtype=torch.bool)}
+    logits = torch.zeros(1, 3, 71)
+    logits[0, 1] = 50.0  # an unannotated frame must not count
+    out = Criterion("avss", w_bcl=0.0, w_audio_tag=2.0)(
+        {"logits": torch.zeros(1, 3, 71, 2, 2), "audio_class_logits": logits}, batch)
+    assert float(out["loss_audio_tag"]) == pytest.approx(2.0 * 71 * math.log(2))  # summed over classes
+    with pytest.raises(ValueError, match="audio_tagging"):
+        Criterion("avss", w_bcl=0.0, w_audio_tag=1.0)({"logits": torch.zeros(1, 3, 71, 2, 2)}, batch)

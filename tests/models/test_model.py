@@ -129,6 +129,18 @@ def test_bcl_switch(mode):
         assert not has_heads and "audio_embed" not in out and "visual_embed" not in out
 
 
+def test_audio_tagging_head_is_training_only():
+    model = _tiny(task="avss", audio_tagging=True).eval()
+    frames, audio = _inputs(1, 2, 64)
+    with torch.no_grad():
+        out = model(frames, audio)
+        plain = model.predict(frames, audio)
+    assert out["audio_class_logits"].shape == (1, 2, 71) and torch.equal(plain, out["logits"])
+    assert "audio_class_logits" not in _tiny(task="avss").eval()(frames, audio)
+    with pytest.raises(ValueError, match="AVSS only"):
+        _tiny(task="s4", audio_tagging=True)
+
+
 def test_config_rejects_unknown_keys_and_bad_values():
     with pytest.raises(ValueError, match="unknown"):
         build_model("ccformer_tiny", task="s4", not_a_field=1)

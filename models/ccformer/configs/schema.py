@@ -49,6 +49,7 @@ class LossConfig:
     w_bce: float = 1.0
     w_ce: float = 1.0
     w_avss_dice: float = 0.0  # AVSS multi-class Dice (ours, not the paper's; see ccformer.losses)
+    w_audio_tag: float = 0.0  # AVSS audio class tagging (ours; needs model.audio_tagging=true)
     w_aux: float = 1.0
     w_bcl: float = 0.1
     tau: float = 0.07

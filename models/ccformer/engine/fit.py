@@ -64,8 +64,11 @@ def fit(cfg: Config, info: DistInfo, *, resume: str = "", say: Any = print) -> d
             f"unexpected {report['unexpected']}")
     if model_cfg.bcl == "off" and cfg.loss.w_bcl > 0:
         raise ConfigError(f"model.bcl=off but loss.w_bcl={cfg.loss.w_bcl}: set loss.w_bcl=0")
+    if cfg.loss.w_audio_tag > 0 and not model_cfg.audio_tagging:
+        raise ConfigError(f"loss.w_audio_tag={cfg.loss.w_audio_tag} needs model.audio_tagging=true (AVSS)")
     criterion = Criterion(cfg.data.task, w_dice=cfg.loss.w_dice, w_bce=cfg.loss.w_bce, w_ce=cfg.loss.w_ce,
-                          w_avss_dice=cfg.loss.w_avss_dice, w_aux=cfg.loss.w_aux, w_bcl=cfg.loss.w_bcl,
+                          w_avss_dice=cfg.loss.w_avss_dice,
+                          w_audio_tag=cfg.loss.w_audio_tag, w_aux=cfg.loss.w_aux, w_bcl=cfg.loss.w_bcl,
                           bcl_mode=model_cfg.bcl, tau=cfg.loss.tau)
     steps_per_epoch = len(builders.train_loader(cfg, train_set, info, 0))
     if steps_per_epoch == 0:

@@ -30,12 +30,14 @@ class CCFormer(nn.Module):
         aux_logits   list of [B,T,C,H,W], one per earlier decoder layer (deep supervision)
         audio_embed  [B,T,D] BCL audio projection (absent when BCL is off; not normalised)
         visual_embed [B,T,D] BCL projection of the visually grounded queries (same)
+        audio_class_logits [B,T,C] which classes sound in each second (only with config.audio_tagging)
     """
 
     def __init__(self, *, visual: nn.Module, audio: nn.Module, input_proj: nn.ModuleList, audio_proj: nn.Module,
                  fusion: EarlyIntegration | None, encoder: FrameEncoder, pixel_decoder: PixelDecoder,
                  decoder: MultiQueryTransformer, head: MaskHead, bcl_audio: ProjectionHead | None,
-                 bcl_visual: ProjectionHead | None, config: CCFormerConfig) -> None:
+                 bcl_visual: ProjectionHead | None, config: CCFormerConfig,
+                 audio_tagger: nn.Module | None = None) -> None:
         super().__init__()
         self.visual = visual
         self.audio = audio
@@ -48,6 +50,7 @@ class CCFormer(nn.Module):
         self.head = head
         self.bcl_audio = bcl_audio
         self.bcl_visual = bcl_visual
+        self.audio_tagger = audio_tagger
         self.config = config
 
     def _trunk(self, frames: Tensor, audio: Tensor) -> tuple[list[Tensor], Tensor, Tensor]:
@@ -78,6 +81,8 @@ class CCFormer(nn.Module):
         if self.bcl_audio is not None and self.bcl_visual is not None:
             out["audio_embed"] = unflatten(self.bcl_audio(a0))
             out["visual_embed"] = unflatten(self.bcl_visual(states[-1].mean(dim=1)))
+        if self.audio_tagger is not None:
+            out["audio_class_logits"] = unflatten(self.audio_tagger(a0))
         return out
 
     def predict(self, frames: Tensor, audio: Tensor) -> Tensor:

@@ -33,6 +33,8 @@ class CCFormerConfig:
 
     Switches (ablations): `eim` (early integration module), `video_queries` (video-level queries of the MTM),
     `bcl` ("frame" | "video" | "off": BCL projection heads and the loss mode the training code should use).
+    `audio_tagging` (ours, not the paper's, AVSS only): a linear head on the audio embedding that predicts which
+    classes sound in each second, trained by `loss.w_audio_tag`; a training aid, not part of inference or ONNX.
     """
 
     variant: str = "custom"
@@ -57,6 +59,7 @@ class CCFormerConfig:
     video_queries: bool = True
     bcl: str = "frame"
     bcl_dim: int = 128
+    audio_tagging: bool = False
     # input
     input_size: int = 224
     frames_per_clip: int = 0  # 0: from task (5 s4/ms3, 10 avss)
@@ -79,6 +82,8 @@ class CCFormerConfig:
             self.frames_per_clip = task_frames_per_clip(self.task)
         if self.task == "avss" and self.num_classes == 1 or self.task != "avss" and self.num_classes != 1:
             raise ValueError(f"task {self.task} does not fit num_classes {self.num_classes}")
+        if self.audio_tagging and self.task != "avss":
+            raise ValueError("audio_tagging needs class labels: AVSS only")
         self.mean = tuple(float(v) for v in self.mean)  # type: ignore[assignment]
         self.std = tuple(float(v) for v in self.std)  # type: ignore[assignment]
         for name in ("enc_layers", "dec_layers", "num_queries", "input_size", "enc_kv_pool"):

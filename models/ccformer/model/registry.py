@@ -94,8 +94,17 @@ def build_from_config(cfg: CCFormerConfig, *, load_weights: bool = True) -> nn.M
         head=MaskHead(dim=d, num_classes=cfg.num_classes),
         bcl_audio=ProjectionHead(in_dim=d, out_dim=cfg.bcl_dim) if bcl_on else None,
         bcl_visual=ProjectionHead(in_dim=d, out_dim=cfg.bcl_dim) if bcl_on else None,
+        audio_tagger=_audio_tagger(d, cfg.num_classes) if cfg.audio_tagging else None,
         config=cfg,
     )
+
+
+def _audio_tagger(dim: int, num_classes: int) -> nn.Linear:
+    """Linear class tagger on the audio embedding; bias at a 2% prior so that the 70 absent classes do not swamp
+    the first steps' (clipped) gradient, the usual prior initialisation of sparse multi-label heads."""
+    tagger = nn.Linear(dim, num_classes)
+    nn.init.constant_(tagger.bias, -4.0)
+    return tagger
 
 
 def config_from_checkpoint(ckpt: dict[str, Any], source: str = "checkpoint") -> CCFormerConfig:
