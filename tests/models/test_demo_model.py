@@ -132,3 +132,29 @@ def test_ablate_command_on_a_tiny_fixture(tmp_path: Path, capsys) -> None:  # ty
     assert result["info"]["clips"] == 2 and result["info"]["size"] == 32
     assert 0 <= result["none"]["miou_present"] <= 1 and "swap_miou_present" in result["drops"]
     assert main(["ablate", "--checkpoint", str(tmp_path / "nope.pt"), "--data-root", str(tmp_path)]) == 2
+
+
+def test_recipe_end_to_end_on_a_tiny_budget(tmp_path: Path) -> None:
+    """Every step of `ccformer demo-model` on 32-px clips and one epoch: the files the card is built from, a
+    visual-only run initialised from the audio-visual one, a card whose numbers come from those files."""
+    from ccformer.demo.lineage import lineage
+
+    work = tmp_path / "w"
+    steps = "data,train,visual,ablate,export,card"
+    assert main(["demo-model", "--work", str(work), "--steps", steps, "--clips", "4", "--val-clips", "2",
+                 "--test-clips", "2", "--size", "32", "--epochs", "1", "--visual-epochs", "1", "--jobs", "1",
+                 "--set", "run.log_every=1"]) == 0
+    results = json.loads((work / "results.json").read_text())
+    assert results["data"]["train"] == 4 and results["train_av"]["steps"] == 2
+    assert results["train_visual"]["init_from"] == str(work / "runs" / "av" / "best.pt")
+    chain = lineage(work / "runs" / "visual")
+    assert [Path(st["run_dir"]).name for st in chain] == ["av", "visual"]
+    assert chain[1]["audio_override"] == "zero" and chain[0]["train_clips"] == 4
+    assert chain[0]["val_miou_present"] and set(chain[0]["loss"]) >= {"w_ce", "w_avss_dice", "w_audio_tag"}
+    assert set(results["test"]["av"]) >= {"none", "swap", "silent", "zero", "drops"}
+    assert results["onnx"]["opset"] == 18 and (work / "ccformer-tiny-synth.onnx").is_file()
+    card = (work / "MODEL_CARD.md").read_text()
+    clean = results["test"]["av"]["none"]["miou_present"]
+    assert f"| audio-visual (shipped) | the clip's own | {100 * clean:.1f} |" in card
+    assert "| 1 | 4 | 1 / 1 | 2 |" in card and "visual-only baseline (shipped model fine-tuned" in card
+    assert main(["demo-model", "--work", str(work), "--steps", "bogus"]) == 2

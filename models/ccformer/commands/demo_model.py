@@ -1,10 +1,11 @@
 """`ccformer demo-model`: rebuild the app's bundled demo model from nothing (models/MODEL_CARD.md reports it).
 
-    python -m ccformer demo-model --work runs/demo                  # every step (~45 min on 2 CPU cores)
+    python -m ccformer demo-model --work runs/demo                  # every step
     python -m ccformer demo-model --work runs/demo --steps ablate,export,card --ship .
 
 Steps (ccformer.demo.recipe): data (synthetic AVSS splits from disjoint seeds), train (audio-visual
-ccformer_tiny, configs/demo_avss.yaml), visual (the same trained on all-zero audio, demo_avss_visual.yaml),
+ccformer_tiny, configs/demo_avss.yaml), visual (the visual-only baseline: the trained model fine-tuned on
+all-zero audio, demo_avss_visual.yaml),
 ablate (test metrics with own / swapped / silent / zeroed audio), export (ONNX + contract metadata), sample (the
 app's sample video from an unseen seed), card (MODEL_CARD.md from results.json). `--ship ROOT` copies the ONNX,
 card and sample video into ROOT/models and ROOT/assets.
@@ -33,12 +34,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--test-clips", type=int, default=d.test_clips, help=f"test clips (default {d.test_clips})")
     p.add_argument("--size", type=int, default=d.size, help=f"input size in pixels (default {d.size})")
     p.add_argument("--epochs", type=int, default=0, help="training epochs (default: the config's)")
+    p.add_argument("--visual-epochs", type=int, default=d.visual_epochs,
+                   help=f"epochs of the visual-only fine-tuning (default {d.visual_epochs})")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="training config override for both runs, e.g. --set optim.lr=5e-4 (repeatable)")
     p.add_argument("--jobs", type=int, default=d.jobs, help=f"data generation processes (default {d.jobs})")
-    p.add_argument("--sequential", action="store_true",
-                   help="train the two models one after the other with all threads (default: both at once, "
-                        "one thread each, which is faster on a 2-core CPU)")
     p.add_argument("--ship", type=Path, metavar="ROOT", help="copy the ONNX, card and sample video into this repo")
 
 
@@ -62,9 +62,8 @@ def run(args: argparse.Namespace) -> int:
     if args.ship is not None and not (args.ship / "models").is_dir():
         raise CommandError(f"--ship {args.ship}: not the repository root (no models/ folder)")
     settings = Settings(work=str(args.work), clips=args.clips, val_clips=args.val_clips,
-                        test_clips=args.test_clips, size=args.size, epochs=args.epochs, overrides=list(args.set),
-                        jobs=args.jobs, parallel=not args.sequential,
-                        command=_command_line())
+                        test_clips=args.test_clips, size=args.size, epochs=args.epochs, visual_epochs=args.visual_epochs,
+                        overrides=list(args.set), jobs=args.jobs, command=_command_line())
     try:
         run_steps(settings, steps, ship=args.ship)
     except (ConfigError, DataLayoutError, FileNotFoundError) as err:

@@ -27,7 +27,8 @@ def metrics_table(results: dict[str, Any]) -> list[str]:
              _row("audio-visual (shipped)", "silent (log-mel of zeros)", av.get("silent")),
              _row("audio-visual (shipped)", "all-zero log-mel", av.get("zero"))]
     if vis:
-        lines.append(_row("visual-only baseline (trained on all-zero audio)", "all-zero log-mel", vis.get("zero")))
+        lines.append(_row("visual-only baseline (shipped model fine-tuned on all-zero audio)", "all-zero log-mel",
+                          vis.get("zero")))
     if oracle:
         lines.append(_row("visual-only reference: every visible object, perfectly segmented (no model)", "none",
                           oracle.get("zero")))
@@ -49,10 +50,35 @@ def metrics_table(results: dict[str, Any]) -> list[str]:
                   f"worse ({'met' if ref is not None and clean > ref + 0.05 else 'NOT met'}: {_pct(ref)} vs "
                   f"{_pct(clean)}" + ("" if vis else ", against the reference row") + ")."]
     if not vis:
-        lines.append("The visual-only baseline *model* (`--steps visual`, configs/demo_avss_visual.yaml) was not "
-                     "trained for this release (time); the reference row shows the ceiling of marking every "
-                     "visible object, which silent distractors keep low.")
+        lines.append("The visual-only baseline *model* (`--steps visual`) was not trained for this card; the "
+                     "reference row shows the ceiling of marking every visible object, which silent distractors "
+                     "keep low.")
     return lines
+
+
+def _total_minutes(r: dict[str, Any]) -> float:
+    chain = (r.get("lineage") or {}).get("av") or []
+    return float(sum(st.get("minutes") or 0 for st in chain))
+
+
+def lineage_table(r: dict[str, Any]) -> list[str]:
+    """One row per training stage of the audio-visual model (ccformer.demo.lineage)."""
+    chain = (r.get("lineage") or {}).get("av") or []
+    if not chain:
+        return ["- (no run folders were available when this card was written)"]
+    lines = ["| stage | train clips | epochs run / planned | steps | lr (warm-up steps) | loss weights | "
+             "val mIoU (present) after each epoch | minutes |", "|---|---|---|---|---|---|---|---|"]
+    for i, st in enumerate(chain, 1):
+        if st.get("missing"):
+            lines.append(f"| {i} | run files not found ({st['run_dir']}) | | | | | | |")
+            continue
+        weights = ", ".join(f"{k[2:]} {v}" for k, v in st["loss"].items())
+        stopped = " (stopped early)" if st["epochs_run"] < (st["epochs_planned"] or 0) else ""
+        vals = " / ".join(_pct(v) for v in st["val_miou_present"]) or "-"
+        lines.append(f"| {i} | {st['train_clips'] if st['train_clips'] is not None else '?'} | "
+                     f"{st['epochs_run']} / {st['epochs_planned']}{stopped} | {st['steps']} | "
+                     f"{st['lr']} ({st['warmup_steps']}) | {weights} | {vals} | {st['minutes']} |")
+    return [*lines, ""]
 
 
 def render_card(r: dict[str, Any]) -> str:
@@ -90,16 +116,17 @@ def render_card(r: dict[str, Any]) -> str:
            f"{(data.get('seeds') or {}).get('test')}; 10 s each, frames rendered at {data.get('size')} px; "
            f"generated in {data.get('seconds', '?')} s."] if data else []), "",
         "## Training",
-        *[f"- Command: `{c}`" for c in (r.get("training_commands") or [tav.get("command") or s.get("command")
-                                                                          or "python -m ccformer demo-model --work DIR"])],
-        f"- Config `configs/{tav.get('config', 'demo_avss')}.yaml` + the command's overrides: AdamW lr "
-        f"{tav.get('lr')}, batch {tav.get('batch_size')}, {tav.get('epochs')} epochs ({tav.get('steps')} steps), "
-        f"cosine schedule, loss = cross-entropy + multi-class Dice (loss.w_avss_dice) + 0.1 BCL, on this and every "
-        f"auxiliary decoder output; checkpoint chosen on val mIoU (best: epoch "
-        f"{(tav.get('best') or {}).get('epoch')} of this run).",
-        *([f"- Initialised from an earlier run: {r['stage1']}"] if r.get("stage1") else []),
-        f"- Time: {tav.get('seconds', 0) / 60:.1f} min (audio-visual, {tav.get('threads', '?')} torch threads)"
-        + (f", {tvis.get('seconds', 0) / 60:.1f} min (visual-only baseline)." if tvis else "."),
+        "Every stage that shaped the shipped weights, oldest first (read from the run folders: each stage "
+        "continued from the previous stage's best checkpoint via `run.init_from`; checkpoint chosen on val "
+        "present-class mIoU). Config `configs/demo_avss.yaml` + overrides; AdamW, batch 2, cosine schedule after "
+        "warm-up; the loss weights apply to the final and every auxiliary decoder output.", "",
+        *lineage_table(r),
+        f"- Command of the last stage: `{tav.get('command') or s.get('command') or '?'}`",
+        f"- Total training time: {_total_minutes(r):.0f} min; threads: {tav.get('threads') or env.get('threads')}.",
+        *([f"- Visual-only baseline: the shipped model's best checkpoint fine-tuned for {tvis.get('epochs')} "
+           f"epochs with all-zero audio (configs/demo_avss_visual.yaml), {tvis.get('seconds', 0) / 60:.1f} min: "
+           "it keeps the shipped model's visual features and segmentation quality and can only lose hearing."]
+          if tvis else []),
         f"- Hardware: {env.get('cpu', '?')} (2 cores, shared with other jobs during training; CPU only, fp32); "
         f"torch {env.get('torch', '?')}, Python {env.get('python', '?')}.", "",
         f"## Test metrics ({test_info.get('clips', '?')} unseen test clips, project metrics `ccformer.metrics`)",

@@ -4,7 +4,8 @@ audio ablations -> ONNX under the app's contract -> model card. `ccformer demo-m
 Why a recipe and not a README: the bundled model must be reproducible by one command on a laptop CPU, and every
 number in models/MODEL_CARD.md must come from the files this writes. Work folder layout (`--work DIR`):
     data/AVSBench-semantic/   the generated splits (`ccformer synth`; train/val/test from disjoint seed ranges)
-    runs/av/, runs/visual/    training runs (ccformer.engine.fit: config.yaml, log.jsonl, best.pt, test/)
+    runs/av/, runs/visual/    training runs (ccformer.engine.fit: config.yaml, log.jsonl, best.pt, test/);
+                              the visual-only baseline starts from runs/av/best.pt (see step_train)
     results.json              every measured metric + timings + settings (the card is rendered from it)
     ccformer-tiny-synth.onnx  the exported model;  MODEL_CARD.md;  sample/{uid}.mp4
 Each step reads only what earlier steps wrote, so `--steps` can rerun any of them.
@@ -43,9 +44,9 @@ class Settings:
     test_clips: int = 60
     size: int = 128
     epochs: int = 0  # 0: the config's
+    visual_epochs: int = 2
     overrides: list[str] = field(default_factory=list)
     jobs: int = 2
-    parallel: bool = True  # train the audio-visual and visual-only models at once, one thread each
     command: str = ""
 
 
@@ -91,11 +92,20 @@ def step_data(s: Settings, say: Any = print) -> None:
 
 
 def train_config(s: Settings, which: str) -> Any:
-    """The resolved training Config of run `which` ("av" | "visual")."""
+    """The resolved training Config of run `which` ("av" | "visual").
+
+    The visual-only baseline is initialised from the audio-visual model's best checkpoint and fine-tuned for
+    `visual_epochs` with all-zero audio. Why: it then starts from the same visual features and segmentation
+    quality as the shipped model, so what it loses is what hearing contributes (a from-scratch baseline would
+    also lose training time, which flatters the audio-visual model); it is the stronger, fairer baseline."""
     from ccformer.configs import load_config
 
     extra = [f"data.root={_root(s)}", f"data.size={s.size}", f"run.out_dir={Path(s.work) / 'runs'}",
-             f"run.name={which}"] + ([f"optim.epochs={s.epochs}"] if s.epochs else [])
+             f"run.name={which}"]
+    if which == "visual":
+        extra += [f"run.init_from={_ckpt(s, 'av')}", f"optim.epochs={s.visual_epochs}"]
+    elif s.epochs:
+        extra.append(f"optim.epochs={s.epochs}")
     return load_config(CONFIGS[which], extra + list(s.overrides))
 
 
@@ -116,7 +126,7 @@ def step_train(s: Settings, which: str, say: Any = print) -> None:
     summary = {"run_dir": result["run_dir"], "best": result["best"], "steps": result["step"],
                "seconds": round(seconds, 1), "config": CONFIGS[which], "epochs": cfg.optim.epochs,
                "lr": cfg.optim.lr, "batch_size": cfg.optim.batch_size, "threads": torch.get_num_threads(),
-               "command": s.command,
+               "init_from": cfg.run.init_from, "command": s.command,
                "test_during_fit": {k: v for k, v in (result.get("test") or {}).items() if not isinstance(v, list)}}
     (run_dir / "recipe_train.json").write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
     say(f"{which}: trained in {seconds / 60:.1f} min, best val mIoU {result['best']['miou']:.4f}")
@@ -198,44 +208,17 @@ def environment() -> dict[str, Any]:
             "python": platform.python_version(), "os": platform.platform()}
 
 
-def _train_child(settings: dict[str, Any], which: str) -> None:
-    """Entry point of a parallel training process: one torch thread, then the ordinary training step."""
-    import torch
-
-    torch.set_num_threads(1)
-    step_train(Settings(**settings), which, say=lambda msg: print(f"[{which}] {msg}", flush=True))
-
-
-def train_parallel(s: Settings, which: list[str], say: Any = print) -> None:
-    """Train several runs at once, one process and one thread each. Why: on 2 cores two single-threaded runs
-    finish in about the time of one two-threaded run (these small models use a second thread poorly)."""
-    import multiprocessing
-
-    ctx = multiprocessing.get_context("spawn")
-    procs = [ctx.Process(target=_train_child, args=(asdict(s), w), name=f"train-{w}") for w in which]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join()
-    failed = [p.name for p in procs if p.exitcode != 0]
-    if failed:
-        raise RuntimeError(f"training process(es) {', '.join(failed)} failed; see the output above")
-
-
 def run_steps(s: Settings, steps: list[str], *, ship: Path | None = None, say: Any = print) -> dict[str, Any]:
     """Run `steps` in recipe order; with `ship` (the repository root) copy the ONNX, card and sample there."""
     from ccformer.demo.card import write_card
+    from ccformer.demo.lineage import lineage
 
     Path(s.work).mkdir(parents=True, exist_ok=True)
     _save(s, {"environment": environment()})
     todo = [x for x in STEPS if x in steps]
-    both = s.parallel and "train" in todo and "visual" in todo
     for step in todo:
         say(f"== demo-model step {step}")
-        if both and step in ("train", "visual"):
-            if step == "train":
-                train_parallel(s, ["av", "visual"], say)
-        elif step == "data":
+        if step == "data":
             step_data(s, say)
         elif step in ("train", "visual"):
             step_train(s, "av" if step == "train" else "visual", say)
@@ -246,6 +229,8 @@ def run_steps(s: Settings, steps: list[str], *, ship: Path | None = None, say: A
         elif step == "sample":
             step_sample(s, say)
         elif step == "card":
+            _save(s, {"lineage": {w: lineage(Path(s.work) / "runs" / w) for w in CONFIGS
+                                  if (Path(s.work) / "runs" / w / "log.jsonl").is_file()}})
             write_card(_results(s), Path(s.work) / "MODEL_CARD.md")
     if ship is not None:
         for src, dst in ((Path(s.work) / ONNX_NAME, ship / "models" / ONNX_NAME),
