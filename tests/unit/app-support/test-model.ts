@@ -8,9 +8,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const repoRoot = join(import.meta.dirname, '..', '..', '..');
+export const repoRoot = join(import.meta.dirname, '..', '..', '..');
 const cacheDir = join(repoRoot, 'node_modules', '.cache', 'avs-annotator', 'models');
-const python = process.platform === 'win32' ? join(repoRoot, '.venv', 'Scripts', 'python.exe') : join(repoRoot, '.venv', 'bin', 'python');
+/** The project's Python (.venv), for tests that need the model half (export, synthetic data). */
+export const python = process.platform === 'win32' ? join(repoRoot, '.venv', 'Scripts', 'python.exe') : join(repoRoot, '.venv', 'bin', 'python');
 
 /** Generous: the first export imports torch and traces the model (~60 s on 2 cores). */
 export const EXPORT_TIMEOUT_MS = 180_000;
