@@ -122,7 +122,9 @@ def render_card(r: dict[str, Any]) -> str:
         "warm-up; the loss weights apply to the final and every auxiliary decoder output.", "",
         *lineage_table(r),
         f"- Command of the last stage: `{tav.get('command') or s.get('command') or '?'}`",
-        f"- Total training time: {_total_minutes(r):.0f} min; threads: {tav.get('threads') or env.get('threads')}.",
+        f"- Total training time: {_total_minutes(r):.0f} min over {len((r.get('lineage') or {}).get('av') or [])} "
+        f"stage(s) (from each run's first to last log line); threads: {tav.get('threads') or env.get('threads')}. "
+        f"Issue goal \"well under an hour on this CPU\": {'met' if _total_minutes(r) < 50 else 'NOT met'}.",
         *([f"- Visual-only baseline: the shipped model's best checkpoint fine-tuned for {tvis.get('epochs')} "
            f"epochs with all-zero audio (configs/demo_avss_visual.yaml), {tvis.get('seconds', 0) / 60:.1f} min: "
            "it keeps the shipped model's visual features and segmentation quality and can only lose hearing."]
