@@ -179,3 +179,15 @@ def test_checkpoint_config_from_a_training_config_section():
         "ccformer_tiny", "pvt_v2_b0", "ms3", 160, False)
     with pytest.raises(ValueError, match="no model config"):
         config_from_checkpoint({"model": {}})
+
+
+def test_exact_sigmoid_is_relatively_exact_and_has_finite_gradients():
+    from ccformer.model.heads import exact_sigmoid
+
+    x = torch.linspace(-100, 100, 20001, dtype=torch.float64, requires_grad=True)
+    y = exact_sigmoid(x)
+    ref = torch.sigmoid(x.detach())
+    assert float(((y.detach() - ref).abs() / ref).max()) < 1e-12
+    y.sum().backward()
+    e = torch.exp(-x.detach().abs())
+    assert torch.isfinite(x.grad).all() and torch.allclose(x.grad, e / (1 + e) ** 2, rtol=1e-9, atol=0)

@@ -125,8 +125,11 @@ def render_card(r: dict[str, Any]) -> str:
         f"- Total training time: {_total_minutes(r):.0f} min over {len((r.get('lineage') or {}).get('av') or [])} "
         f"stage(s) (from each run's first to last log line); threads: {tav.get('threads') or env.get('threads')}. "
         f"Issue goal \"well under an hour on this CPU\": {'met' if _total_minutes(r) < 50 else 'NOT met'}.",
+        *[f"- Stage {i}: {note}" for i, st in enumerate((r.get("lineage") or {}).get("av") or [], 1)
+          for note in st.get("notes") or []],
+        *[f"- Note: {note}" for note in r.get("notes") or []],
         *([f"- Visual-only baseline: the shipped model's best checkpoint fine-tuned for {tvis.get('epochs')} "
-           f"epochs with all-zero audio (configs/demo_avss_visual.yaml), {tvis.get('seconds', 0) / 60:.1f} min: "
+           f"epoch(s) with all-zero audio (configs/demo_avss_visual.yaml), {tvis.get('seconds', 0) / 60:.1f} min: "
            "it keeps the shipped model's visual features and segmentation quality and can only lose hearing."]
           if tvis else []),
         f"- Hardware: {env.get('cpu', '?')} (2 cores, shared with other jobs during training; CPU only, fp32); "

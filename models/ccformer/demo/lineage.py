@@ -39,6 +39,13 @@ def run_summary(run_dir: Path) -> dict[str, Any]:
     test = next((e for e in reversed(events) if e.get("kind") == "test"), None)
     times = [float(e["time"]) for e in events if "time" in e]
     optim, loss, data, model = (cfg.get(k) or {} for k in ("optim", "loss", "data", "model"))
+    avss = data.get("task") == "avss"
+    weights = {k: v for k, v in loss.items() if k in _LOSS_TERMS[avss] and v}
+    notes = []
+    if avss and "w_avss_dice" not in loss and loss.get("w_dice"):
+        # Runs from before loss.w_avss_dice existed: the demo recipe's own criterion applied loss.w_dice to AVSS.
+        weights["w_avss_dice"] = loss["w_dice"]
+        notes.append("AVSS Dice weight read from loss.w_dice (the demo recipe's criterion before w_avss_dice)")
     return {
         "run_dir": str(run_dir),
         "init_from": (cfg.get("run") or {}).get("init_from") or "",
@@ -49,7 +56,8 @@ def run_summary(run_dir: Path) -> dict[str, Any]:
         "epochs_run": len(val),
         "steps": max((int(e.get("step", 0)) for e in events), default=0),
         "lr": optim.get("lr"), "warmup_steps": optim.get("warmup_steps"), "batch_size": optim.get("batch_size"),
-        "loss": {k: v for k, v in loss.items() if k in _LOSS_TERMS[data.get("task") == "avss"] and v},
+        "loss": weights,
+        "notes": notes,
         "audio_tagging": bool(model.get("audio_tagging", False)),
         "val_miou_present": [round(float(e.get("miou_present", 0.0)), 4) for e in val],
         "test_miou_present": round(float(test["miou_present"]), 4) if test and "miou_present" in test else None,

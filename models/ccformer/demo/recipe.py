@@ -27,11 +27,6 @@ TRAIN_SEED, VAL_SEED, TEST_SEED = 0, 1_000_000, 2_000_000
 SAMPLE_SEED = 9_000_000  # unseen by training, validation and test
 TEST_CLIP_SEED = 8_000_000  # first seed tests/models/test_demo_model.py generates from (also unseen)
 CONFIGS = {"av": "demo_avss", "visual": "demo_avss_visual"}
-# Export parity bound for the trained model. Random weights (the export tests) meet 1e-4; the trained AVSS head
-# outputs log-probabilities, and where a class is nearly absent (p ~ e^m with mask logits m ~ -10) the float32
-# rounding of m (|m| ~ 10, relative 1e-4) carries straight into the logit: measured max 1.1e-3 at logits near -10
-# to -12, mean 2e-6, argmax agreement 100%. The figure is printed and recorded in results.json and the card.
-TRAINED_PARITY_ATOL = 2e-3
 
 
 @dataclass
@@ -171,7 +166,7 @@ def step_export(s: Settings, say: Any = print) -> Path:
 
     model, _ = load_model(_ckpt(s, "av"))
     out = Path(s.work) / ONNX_NAME
-    result = export_onnx(model, out, training_data=training_data_text(s), log=say, atol=TRAINED_PARITY_ATOL)
+    result = export_onnx(model, out, training_data=training_data_text(s), log=say)
     _save(s, {"onnx": {"file": str(out), "size_bytes": result.size_bytes, "exporter": result.exporter,
                        "opset": result.opset, "max_abs_diff": {str(k): v for k, v in result.max_abs_diff.items()},
                        "metadata": result.metadata,

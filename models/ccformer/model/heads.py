@@ -23,6 +23,16 @@ from ccformer.model.layers import MLP
 SEMANTIC_EPS = 1e-6
 
 
+def exact_sigmoid(x: Tensor) -> Tensor:
+    """sigmoid(x) from exp(-|x|), exact in relative terms for every x. Why not `x.sigmoid()`: onnxruntime's CPU
+    Sigmoid is a fast approximation with ~1e-7 *absolute* error, i.e. several-fold wrong for outputs below 1e-7;
+    the AVSS logits are log(p + 1e-6) of sums of such values, so a trained model's exported logits for absent
+    classes drifted by up to 0.07 from PyTorch's. Exp is accurate in both runtimes, and exp(-|x|) <= 1 cannot
+    overflow (no inf, no NaN gradient)."""
+    e = torch.exp(-x.abs())
+    return torch.where(x >= 0, 1 / (1 + e), e / (1 + e))
+
+
 class MaskHead(nn.Module):
     """queries [N,Q,d], mask_features [N,d,h,w], out_size (H, W) -> logits [N,C,H,W]."""
 
@@ -45,6 +55,6 @@ class MaskHead(nn.Module):
             weights = scores[..., 0].softmax(dim=1)  # [N,Q]
             logits = torch.einsum("nq,nqhw->nhw", weights, masks)[:, None]
         else:
-            semantic = torch.einsum("nqc,nqhw->nchw", scores.softmax(dim=-1), masks.sigmoid())
+            semantic = torch.einsum("nqc,nqhw->nchw", scores.softmax(dim=-1), exact_sigmoid(masks))
             logits = torch.log(semantic + SEMANTIC_EPS)
         return F.interpolate(logits, size=out_size, mode="bilinear", align_corners=False)

@@ -106,7 +106,8 @@ describe('the bundled model in the app on synthetic videos', () => {
     const swapped = await prelabelAndScore(
       Array.from({ length: CLIPS }, (_, i) => join(tmp.dir, `swapped-${i}.mp4`)), join(tmp.dir, 'swapped'));
     console.info(`synthetic present-class mIoU in the app: own audio ${own.toFixed(3)}, partner's audio ${swapped.toFixed(3)}`);
-    expect(own).toBeGreaterThanOrEqual(0.5);
-    expect(own - swapped).toBeGreaterThanOrEqual(0.15);
+    // Measured with the shipped model: own audio 0.943, partner's audio 0.345 (the Python check gets 0.945 / 0.345).
+    expect(own).toBeGreaterThanOrEqual(0.85);
+    expect(own - swapped).toBeGreaterThanOrEqual(0.4);
   }, 300_000);
 });
