@@ -34,12 +34,12 @@ class Settings:
     """What the recipe was asked to do (stored in results.json so the card can print the exact command)."""
 
     work: str
-    clips: int = 480
+    clips: int = 1200
     val_clips: int = 40
     test_clips: int = 60
     size: int = 128
     epochs: int = 0  # 0: the config's
-    visual_epochs: int = 2
+    visual_epochs: int = 1
     overrides: list[str] = field(default_factory=list)
     jobs: int = 2
     command: str = ""
