@@ -46,15 +46,17 @@ function presentClassMiou(pairs: ReadonlyArray<readonly [Uint8Array, Uint8Array]
     const p = new Float64Array(NUM_CLASSES);
     const g = new Float64Array(NUM_CLASSES);
     for (let i = 0; i < gt.length; i++) {
-      p[pred[i]!]++;
-      g[gt[i]!]++;
-      if (pred[i] === gt[i]) inter[gt[i]!]++;
+      const predicted = pred[i]!;
+      const truth = gt[i]!;
+      p[predicted] = p[predicted]! + 1;
+      g[truth] = g[truth]! + 1;
+      if (predicted === truth) inter[truth] = inter[truth]! + 1;
     }
     for (let c = 0; c < NUM_CLASSES; c++) {
       const union = p[c]! + g[c]! - inter[c]!;
       if (union > 0) {
-        iouSum[c]! += inter[c]! / union;
-        count[c]!++;
+        iouSum[c] = iouSum[c]! + inter[c]! / union;
+        count[c] = count[c]! + 1;
       }
       if (g[c]! > 0) present.add(c);
     }
