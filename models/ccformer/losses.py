@@ -83,11 +83,17 @@ def annotated_frames(x: torch.Tensor, gt_valid: torch.Tensor) -> torch.Tensor:
     return x[gt_valid.bool()]
 
 
-def _fit(logits: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
-    """Bilinearly resize [F,C,h,w] logits to the mask size when the model predicts at another resolution."""
+def _fit(logits: torch.Tensor, masks: torch.Tensor, full_res: bool) -> tuple[torch.Tensor, torch.Tensor]:
+    """Bring [F,C,h,w] logits and [F,H,W] masks to one size: bilinearly upsample the logits to the masks (the
+    paper's loss), or, with `full_res` False and smaller logits, take the mask pixel nearest to each logit's centre
+    ("nearest-exact"; class indices and the ignore label stay exact)."""
+    size = tuple(masks.shape[-2:])
     if tuple(logits.shape[-2:]) == size:
-        return logits
-    return F.interpolate(logits.float(), size=size, mode="bilinear", align_corners=False)
+        return logits, masks
+    if full_res or logits.shape[-2] > size[0] or logits.shape[-1] > size[1]:
+        return F.interpolate(logits.float(), size=size, mode="bilinear", align_corners=False), masks
+    small = F.interpolate(masks[:, None].float(), size=logits.shape[-2:], mode="nearest-exact")[:, 0]
+    return logits, small.to(masks.dtype)
 
 
 class Criterion(nn.Module):
@@ -96,14 +102,20 @@ class Criterion(nn.Module):
     Args:
         task: "s4" | "ms3" (binary) or "avss" (71-class).
         w_dice, w_bce: binary mask terms; w_ce: AVSS cross-entropy; w_avss_dice: AVSS multi-class Dice (0 = the
-            paper's loss); w_audio_tag: AVSS audio class tagging (needs the model's audio_class_logits); w_aux: weight of every auxiliary output relative to the final one; w_bcl: BCL weight (0 disables it; >0 requires the model's embeddings).
+            paper's loss); w_audio_tag: AVSS audio class tagging (needs the model's audio_class_logits); w_aux: weight of every
+            auxiliary output relative to the final one; w_bcl: BCL weight (0 disables it; >0 requires the model's
+            embeddings).
+        aux_full_res: compare auxiliary outputs with the masks at the masks' resolution (the paper's loss) or, when
+            False, at the outputs' own stride-4 resolution with downsampled masks. Why the option: upsampling a
+            71-class output to full size, its log-softmax and their backward took ~30% of an AVSS training step
+            on CPU, for an auxiliary term that only needs to steer the earlier decoder layers.
         bcl_mode, tau: forwarded to `ccformer.model.bcl.BiModalContrastiveLoss`.
         ignore_index: AVSS label value left out of the cross-entropy.
     """
 
     def __init__(self, task: str, *, w_dice: float = 1.0, w_bce: float = 1.0, w_ce: float = 1.0,
                  w_avss_dice: float = 0.0, w_audio_tag: float = 0.0, w_aux: float = 1.0, w_bcl: float = 0.1, bcl_mode: str = "frame",
-                 tau: float = 0.07, ignore_index: int = 255) -> None:
+                 tau: float = 0.07, ignore_index: int = 255, aux_full_res: bool = True) -> None:
         super().__init__()
         if task not in ("s4", "ms3", "avss"):
             raise ValueError(f"unknown task {task!r}")
@@ -111,20 +123,23 @@ class Criterion(nn.Module):
         self.w_dice, self.w_bce, self.w_ce, self.w_aux, self.w_bcl = w_dice, w_bce, w_ce, w_aux, w_bcl
         self.w_avss_dice, self.w_audio_tag = w_avss_dice, w_audio_tag
         self.ignore_index = ignore_index
+        self.aux_full_res = aux_full_res
         self.bcl: nn.Module | None = None
         if w_bcl > 0:
             from ccformer.model.bcl import BiModalContrastiveLoss
 
             self.bcl = BiModalContrastiveLoss(tau=tau, mode=bcl_mode)
 
-    def mask_terms(self, logits: torch.Tensor, masks: torch.Tensor, gt_valid: torch.Tensor) -> dict[str, torch.Tensor]:
-        """Unweighted mask losses of one output `logits` [B,T,C,H,W] against `masks` [B,T,H,W] on gt_valid frames."""
+    def mask_terms(self, logits: torch.Tensor, masks: torch.Tensor, gt_valid: torch.Tensor,
+                   full_res: bool = True) -> dict[str, torch.Tensor]:
+        """Unweighted mask losses of one output `logits` [B,T,C,h,w] against `masks` [B,T,H,W] on gt_valid frames
+        (sizes reconciled by `_fit`)."""
         x = annotated_frames(logits, gt_valid)  # [F,C,h,w]
         y = annotated_frames(masks, gt_valid)
         if x.shape[0] == 0:
             zero = logits.sum() * 0.0
             return {"dice": zero, "bce": zero} if self.binary else self._avss_terms(zero, zero)
-        x = _fit(x, tuple(y.shape[-2:]))
+        x, y = _fit(x, y, full_res)
         if self.binary:
             return {"dice": dice_loss(x[:, 0], y), "bce": bce_loss(x[:, 0], y)}
         log_probs = F.log_softmax(x.float(), dim=1)  # shared by both terms: one pass over the 71 channels
@@ -164,7 +179,8 @@ class Criterion(nn.Module):
         final = self.mask_terms(outputs["logits"], masks, gt_valid)  # type: ignore[arg-type]
         out = {f"loss_{k}": v for k, v in final.items()}
         total = self._weighted(final)
-        aux = [self._weighted(self.mask_terms(a, masks, gt_valid)) for a in outputs.get("aux_logits", [])]
+        aux = [self._weighted(self.mask_terms(a, masks, gt_valid, self.aux_full_res))  # type: ignore[arg-type]
+               for a in outputs.get("aux_logits", [])]
         if aux:
             out["loss_aux"] = self.w_aux * torch.stack(aux).sum()
             total = total + out["loss_aux"]

@@ -131,3 +131,39 @@ def test_audio_tag_term_targets_the_sounding_classes() -> None:
     assert float(out["loss_audio_tag"]) == pytest.approx(2.0 * 71 * math.log(2))  # summed over classes
     with pytest.raises(ValueError, match="audio_tagging"):
         Criterion("avss", w_bcl=0.0, w_audio_tag=1.0)({"logits": torch.zeros(1, 3, 71, 2, 2)}, batch)
+
+
+def test_aux_outputs_at_stride_four_are_upsampled_by_default() -> None:
+    # the model returns auxiliary logits at the mask features' size; the paper's loss upsamples them bilinearly
+    torch.manual_seed(0)
+    batch = _batch(t=2, h=8)
+    batch["gt_valid"][:] = True
+    batch["masks"][0, :, 2:6, 2:6] = 5
+    small = torch.randn(1, 2, 71, 2, 2)
+    big = torch.nn.functional.interpolate(small.flatten(0, 1), size=(8, 8), mode="bilinear",
+                                          align_corners=False).unflatten(0, (1, 2))
+    final = torch.randn(1, 2, 71, 8, 8)
+    crit = Criterion("avss", w_avss_dice=1.0, w_bcl=0.0)
+    low = crit({"logits": final, "aux_logits": [small]}, batch)
+    high = crit({"logits": final, "aux_logits": [big]}, batch)
+    assert float(low["loss_aux"]) == pytest.approx(float(high["loss_aux"]), rel=1e-6)
+
+
+def test_aux_at_own_resolution_scores_the_mask_pixel_at_each_logit_centre() -> None:
+    # 8x8 masks, 2x2 auxiliary logits: each logit covers a 4x4 block whose centre pixel is (4j+2, 4i+2)
+    batch = _batch(t=1, h=8)
+    batch["gt_valid"][:] = True
+    masks = batch["masks"]
+    masks[0, 0] = 9  # every pixel class 9 ...
+    masks[0, 0, 2, 2] = masks[0, 0, 2, 6] = masks[0, 0, 6, 2] = masks[0, 0, 6, 6] = 4  # ... but the centres
+    aux = torch.full((1, 1, 71, 2, 2), -30.0)
+    aux[:, :, 4] = 30.0  # certain of class 4 at every auxiliary pixel
+    final = torch.zeros(1, 1, 71, 8, 8)
+    own = Criterion("avss", w_bcl=0.0, aux_full_res=False)({"logits": final, "aux_logits": [aux]}, batch)
+    assert float(own["loss_aux"]) == pytest.approx(0.0, abs=1e-6)
+    full = Criterion("avss", w_bcl=0.0)({"logits": final, "aux_logits": [aux]}, batch)
+    assert float(full["loss_aux"]) > 30  # at full resolution 60 of the 64 pixels are class 9
+    assert float(own["loss_ce"]) == pytest.approx(float(full["loss_ce"]))  # the final output is unaffected
+    batch["masks"][0, 0, 2, 2] = 255  # the ignore label survives the downsampling
+    ignored = Criterion("avss", w_bcl=0.0, aux_full_res=False)({"logits": final, "aux_logits": [aux]}, batch)
+    assert float(ignored["loss_aux"]) == pytest.approx(0.0, abs=1e-6)

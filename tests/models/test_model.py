@@ -45,7 +45,7 @@ def test_output_shapes_for_every_variant(variant):
         out = model(frames, audio)
     assert out["logits"].shape == (1, t, c, size, size)
     assert len(out["aux_logits"]) == model.config.dec_layers - 1
-    assert all(a.shape == (1, t, c, size, size) for a in out["aux_logits"])
+    assert all(a.shape == (1, t, c, size // 4, size // 4) for a in out["aux_logits"])  # stride 4, see losses
     assert out["audio_embed"].shape == out["visual_embed"].shape == (1, t, model.config.bcl_dim)
     assert torch.isfinite(out["logits"]).all()
 

@@ -51,6 +51,7 @@ class LossConfig:
     w_avss_dice: float = 0.0  # AVSS multi-class Dice (ours, not the paper's; see ccformer.losses)
     w_audio_tag: float = 0.0  # AVSS audio class tagging (ours; needs model.audio_tagging=true)
     w_aux: float = 1.0
+    aux_full_res: bool = True  # false: auxiliary outputs scored at their stride-4 size (ours; see Criterion)
     w_bcl: float = 0.1
     tau: float = 0.07
 

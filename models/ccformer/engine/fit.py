@@ -69,7 +69,7 @@ def fit(cfg: Config, info: DistInfo, *, resume: str = "", say: Any = print) -> d
     criterion = Criterion(cfg.data.task, w_dice=cfg.loss.w_dice, w_bce=cfg.loss.w_bce, w_ce=cfg.loss.w_ce,
                           w_avss_dice=cfg.loss.w_avss_dice,
                           w_audio_tag=cfg.loss.w_audio_tag, w_aux=cfg.loss.w_aux, w_bcl=cfg.loss.w_bcl,
-                          bcl_mode=model_cfg.bcl, tau=cfg.loss.tau)
+                          bcl_mode=model_cfg.bcl, tau=cfg.loss.tau, aux_full_res=cfg.loss.aux_full_res)
     steps_per_epoch = len(builders.train_loader(cfg, train_set, info, 0))
     if steps_per_epoch == 0:
         raise ConfigError(f"{len(train_set)} training clips cannot fill one batch of {cfg.optim.batch_size} "

@@ -27,7 +27,9 @@ class CCFormer(nn.Module):
 
     forward(frames [B,T,3,H,W] ImageNet-normalised RGB, audio [B,T,1,96,64] VGGish log-mel) -> dict:
         logits       [B,T,C,H,W]  C = 1 (S4/MS3, sigmoid) or 71 (AVSS, softmax)
-        aux_logits   list of [B,T,C,H,W], one per earlier decoder layer (deep supervision)
+        aux_logits   list of [B,T,C,H/4,W/4], one per earlier decoder layer (deep supervision), at the mask
+                     features' resolution: the criterion upsamples them (the paper's loss) or downsamples the
+                     masks (loss.aux_full_res=false), so a 71-class output is never upsampled for nothing
         audio_embed  [B,T,D] BCL audio projection (absent when BCL is off; not normalised)
         visual_embed [B,T,D] BCL projection of the visually grounded queries (same)
         audio_class_logits [B,T,C] which classes sound in each second (only with config.audio_tagging)
@@ -76,8 +78,8 @@ class CCFormer(nn.Module):
         def unflatten(x: Tensor) -> Tensor:
             return x.reshape(b, t, *x.shape[1:])
 
-        logits = [unflatten(self.head(q, mask_features, size)) for q in states]
-        out: dict[str, Any] = {"logits": logits[-1], "aux_logits": logits[:-1]}
+        out: dict[str, Any] = {"logits": unflatten(self.head(states[-1], mask_features, size)),
+                               "aux_logits": [unflatten(self.head(q, mask_features, None)) for q in states[:-1]]}
         if self.bcl_audio is not None and self.bcl_visual is not None:
             out["audio_embed"] = unflatten(self.bcl_audio(a0))
             out["visual_embed"] = unflatten(self.bcl_visual(states[-1].mean(dim=1)))

@@ -34,7 +34,8 @@ def exact_sigmoid(x: Tensor) -> Tensor:
 
 
 class MaskHead(nn.Module):
-    """queries [N,Q,d], mask_features [N,d,h,w], out_size (H, W) -> logits [N,C,H,W]."""
+    """queries [N,Q,d], mask_features [N,d,h,w], out_size (H, W) -> logits [N,C,H,W]; out_size None -> logits at
+    the mask features' stride-4 size [N,C,h,w] (what the losses upsample, or compare with downsampled masks)."""
 
     def __init__(self, *, dim: int, num_classes: int) -> None:
         super().__init__()
@@ -48,7 +49,7 @@ class MaskHead(nn.Module):
         """[N,Q,d], [N,d,h,w] -> per-query mask logits [N,Q,h,w]."""
         return torch.einsum("nqd,ndhw->nqhw", self.mask_embed(self.norm(queries)), mask_features)
 
-    def forward(self, queries: Tensor, mask_features: Tensor, out_size: tuple[int, int]) -> Tensor:
+    def forward(self, queries: Tensor, mask_features: Tensor, out_size: tuple[int, int] | None) -> Tensor:
         masks = self.query_masks(queries, mask_features)
         scores = self.classify(self.norm(queries))  # [N,Q,1] or [N,Q,C]
         if self.num_classes == 1:
@@ -57,4 +58,6 @@ class MaskHead(nn.Module):
         else:
             semantic = torch.einsum("nqc,nqhw->nchw", scores.softmax(dim=-1), exact_sigmoid(masks))
             logits = torch.log(semantic + SEMANTIC_EPS)
+        if out_size is None:
+            return logits
         return F.interpolate(logits, size=out_size, mode="bilinear", align_corners=False)
