@@ -158,4 +158,6 @@ def test_recipe_end_to_end_on_a_tiny_budget(tmp_path: Path) -> None:
     clean = results["test"]["av"]["none"]["miou_present"]
     assert f"| audio-visual (shipped) | the clip's own | {100 * clean:.1f} |" in card
     assert "| 1 | 4 | 1 / 1 | 2 |" in card and "visual-only baseline (shipped model fine-tuned" in card
+    assert "One training run from random weights" in card and "- Command: `" in card
+    assert "- Stage 1: auxiliary outputs scored at their stride-4 size" in card  # configs/demo_avss.yaml
     assert main(["demo-model", "--work", str(work), "--steps", "bogus"]) == 2

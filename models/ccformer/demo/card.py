@@ -61,6 +61,16 @@ def _total_minutes(r: dict[str, Any]) -> float:
     return float(sum(st.get("minutes") or 0 for st in chain))
 
 
+def _stages_text(r: dict[str, Any]) -> str:
+    """How the table below came about: one run from scratch, or a chain of runs linked by `run.init_from`."""
+    if len((r.get("lineage") or {}).get("av") or []) == 1:
+        return ("One training run from random weights (read from its run folder; checkpoint chosen on val "
+                "present-class mIoU).")
+    return ("Every stage that shaped the shipped weights, oldest first (read from the run folders: each stage "
+            "continued from the previous stage's best checkpoint via `run.init_from`; checkpoint chosen on val "
+            "present-class mIoU).")
+
+
 def lineage_table(r: dict[str, Any]) -> list[str]:
     """One row per training stage of the audio-visual model (ccformer.demo.lineage)."""
     chain = (r.get("lineage") or {}).get("av") or []
@@ -116,12 +126,11 @@ def render_card(r: dict[str, Any]) -> str:
            f"{(data.get('seeds') or {}).get('test')}; 10 s each, frames rendered at {data.get('size')} px; "
            f"generated in {data.get('seconds', '?')} s."] if data else []), "",
         "## Training",
-        "Every stage that shaped the shipped weights, oldest first (read from the run folders: each stage "
-        "continued from the previous stage's best checkpoint via `run.init_from`; checkpoint chosen on val "
-        "present-class mIoU). Config `configs/demo_avss.yaml` + overrides; AdamW, batch 2, cosine schedule after "
+        _stages_text(r) + " Config `configs/demo_avss.yaml` + overrides; AdamW, batch 2, cosine schedule after "
         "warm-up; the loss weights apply to the final and every auxiliary decoder output.", "",
         *lineage_table(r),
-        f"- Command of the last stage: `{tav.get('command') or s.get('command') or '?'}`",
+        f"- Command{'' if len((r.get('lineage') or {}).get('av') or []) == 1 else ' of the last stage'}: "
+        f"`{tav.get('command') or s.get('command') or '?'}`",
         f"- Total training time: {_total_minutes(r):.0f} min over {len((r.get('lineage') or {}).get('av') or [])} "
         f"stage(s) (from each run's first to last log line); threads: {tav.get('threads') or env.get('threads')}. "
         f"Issue goal \"well under an hour on this CPU\": {'met' if _total_minutes(r) < 50 else 'NOT met'}.",

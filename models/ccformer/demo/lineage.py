@@ -46,6 +46,9 @@ def run_summary(run_dir: Path) -> dict[str, Any]:
         # Runs from before loss.w_avss_dice existed: the demo recipe's own criterion applied loss.w_dice to AVSS.
         weights["w_avss_dice"] = loss["w_dice"]
         notes.append("AVSS Dice weight read from loss.w_dice (the demo recipe's criterion before w_avss_dice)")
+    if loss.get("aux_full_res") is False:
+        notes.append("auxiliary outputs scored at their stride-4 size against downsampled masks "
+                     "(loss.aux_full_res=false)")
     return {
         "run_dir": str(run_dir),
         "init_from": (cfg.get("run") or {}).get("init_from") or "",
