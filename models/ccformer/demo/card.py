@@ -56,14 +56,19 @@ def metrics_table(results: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _av_stages(r: dict[str, Any]) -> list[dict[str, Any]]:
+    """The audio-visual model's training runs, oldest first (results.json "lineage", ccformer.demo.lineage)."""
+    return (r.get("lineage") or {}).get("av") or []
+
+
 def _total_minutes(r: dict[str, Any]) -> float:
-    chain = (r.get("lineage") or {}).get("av") or []
+    chain = _av_stages(r)
     return float(sum(st.get("minutes") or 0 for st in chain))
 
 
 def _stages_text(r: dict[str, Any]) -> str:
     """How the table below came about: one run from scratch, or a chain of runs linked by `run.init_from`."""
-    if len((r.get("lineage") or {}).get("av") or []) == 1:
+    if len(_av_stages(r)) == 1:
         return ("One training run from random weights (read from its run folder; checkpoint chosen on val "
                 "present-class mIoU).")
     return ("Every stage that shaped the shipped weights, oldest first (read from the run folders: each stage "
@@ -73,7 +78,7 @@ def _stages_text(r: dict[str, Any]) -> str:
 
 def lineage_table(r: dict[str, Any]) -> list[str]:
     """One row per training stage of the audio-visual model (ccformer.demo.lineage)."""
-    chain = (r.get("lineage") or {}).get("av") or []
+    chain = _av_stages(r)
     if not chain:
         return ["- (no run folders were available when this card was written)"]
     lines = ["| stage | train clips | epochs run / planned | steps | lr (warm-up steps) | loss weights | "
@@ -129,12 +134,12 @@ def render_card(r: dict[str, Any]) -> str:
         _stages_text(r) + " Config `configs/demo_avss.yaml` + overrides; AdamW, batch 2, cosine schedule after "
         "warm-up; the loss weights apply to the final and every auxiliary decoder output.", "",
         *lineage_table(r),
-        f"- Command{'' if len((r.get('lineage') or {}).get('av') or []) == 1 else ' of the last stage'}: "
+        f"- Command{'' if len(_av_stages(r)) == 1 else ' of the last stage'}: "
         f"`{tav.get('command') or s.get('command') or '?'}`",
-        f"- Total training time: {_total_minutes(r):.0f} min over {len((r.get('lineage') or {}).get('av') or [])} "
+        f"- Total training time: {_total_minutes(r):.0f} min over {len(_av_stages(r))} "
         f"stage(s) (from each run's first to last log line); threads: {tav.get('threads') or env.get('threads')}. "
         f"Issue goal \"well under an hour on this CPU\": {'met' if _total_minutes(r) < 50 else 'NOT met'}.",
-        *[f"- Stage {i}: {note}" for i, st in enumerate((r.get("lineage") or {}).get("av") or [], 1)
+        *[f"- Stage {i}: {note}" for i, st in enumerate(_av_stages(r), 1)
           for note in st.get("notes") or []],
         *[f"- Note: {note}" for note in r.get("notes") or []],
         *([f"- Visual-only baseline: the shipped model's best checkpoint fine-tuned for {tvis.get('epochs')} "
