@@ -102,9 +102,9 @@ class Criterion(nn.Module):
     Args:
         task: "s4" | "ms3" (binary) or "avss" (71-class).
         w_dice, w_bce: binary mask terms; w_ce: AVSS cross-entropy; w_avss_dice: AVSS multi-class Dice (0 = the
-            paper's loss); w_audio_tag: AVSS audio class tagging (needs the model's audio_class_logits); w_aux: weight of every
-            auxiliary output relative to the final one; w_bcl: BCL weight (0 disables it; >0 requires the model's
-            embeddings).
+            paper's loss); w_audio_tag: AVSS audio class tagging (needs the model's audio_class_logits); w_aux:
+            weight of every auxiliary output relative to the final one; w_bcl: BCL weight (0 disables it; >0
+            requires the model's embeddings).
         aux_full_res: compare auxiliary outputs with the masks at the masks' resolution (the paper's loss) or, when
             False, at the outputs' own stride-4 resolution with downsampled masks. Why the option: upsampling a
             71-class output to full size, its log-softmax and their backward took ~30% of an AVSS training step
