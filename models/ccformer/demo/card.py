@@ -66,9 +66,9 @@ def _total_minutes(r: dict[str, Any]) -> float:
     return float(sum(st.get("minutes") or 0 for st in chain))
 
 
-def _stages_text(r: dict[str, Any]) -> str:
+def _stages_text(one_run: bool) -> str:
     """How the table below came about: one run from scratch, or a chain of runs linked by `run.init_from`."""
-    if len(_av_stages(r)) == 1:
+    if one_run:
         return ("One training run from random weights (read from its run folder; checkpoint chosen on val "
                 "present-class mIoU).")
     return ("Every stage that shaped the shipped weights, oldest first (read from the run folders: each stage "
@@ -103,6 +103,8 @@ def render_card(r: dict[str, Any]) -> str:
     meta = onnx.get("metadata", {})
     params = onnx.get("parameters")
     test_info = ((r.get("test") or {}).get("av") or {}).get("info", {})
+    stages = _av_stages(r)
+    one_run = len(stages) == 1
     lines = [
         "# Model card: ccformer-tiny-synth.onnx (the app's bundled demo model)", "",
         "Written by `python -m ccformer demo-model` (models/ccformer/demo/) from its results.json; rerun the "
@@ -131,15 +133,15 @@ def render_card(r: dict[str, Any]) -> str:
            f"{(data.get('seeds') or {}).get('test')}; 10 s each, frames rendered at {data.get('size')} px; "
            f"generated in {data.get('seconds', '?')} s."] if data else []), "",
         "## Training",
-        _stages_text(r) + " Config `configs/demo_avss.yaml` + overrides; AdamW, batch 2, cosine schedule after "
+        _stages_text(one_run) + " Config `configs/demo_avss.yaml` + overrides; AdamW, batch 2, cosine schedule after "
         "warm-up; the loss weights apply to the final and every auxiliary decoder output.", "",
         *lineage_table(r),
-        f"- Command{'' if len(_av_stages(r)) == 1 else ' of the last stage'}: "
+        f"- Command{'' if one_run else ' of the last stage'}: "
         f"`{tav.get('command') or s.get('command') or '?'}`",
-        f"- Total training time: {_total_minutes(r):.0f} min over {len(_av_stages(r))} "
+        f"- Total training time: {_total_minutes(r):.0f} min over {len(stages)} "
         f"stage(s) (from each run's first to last log line); threads: {tav.get('threads') or env.get('threads')}. "
         f"Issue goal \"well under an hour on this CPU\": {'met' if _total_minutes(r) < 50 else 'NOT met'}.",
-        *[f"- Stage {i}: {note}" for i, st in enumerate(_av_stages(r), 1)
+        *[f"- Stage {i}: {note}" for i, st in enumerate(stages, 1)
           for note in st.get("notes") or []],
         *[f"- Note: {note}" for note in r.get("notes") or []],
         *([f"- Visual-only baseline: the shipped model's best checkpoint fine-tuned for {tvis.get('epochs')} "
