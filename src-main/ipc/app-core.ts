@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { isAbsolute, resolve } from 'node:path';
 import type { DeviceChoice, ModelInfo, PrelabelResult, VideoInfo } from '../shared/ipc-contract';
 import { InferenceHost } from '../inference/inference-host';
-import type { Transport } from '../inference/worker-channel';
+import type { ChannelFactory, Transport } from '../inference/worker-channel';
 import { loadModelContract } from '../inference/onnx-metadata';
 import { probeVideo, resolveFfmpeg } from '../media';
 import { AppError, toApiError } from '../pipeline/app-error';
@@ -40,6 +40,8 @@ export interface AppCoreOptions {
   workParent?: string;
   /** Inference worker transport (default: a child process; see inference/worker-channel.ts). */
   transport?: Transport;
+  /** Starts the inference worker another way (Electron passes its utility process: electron/utility-channel.ts). */
+  workerChannel?: ChannelFactory;
 }
 
 export interface AppCore {
@@ -53,6 +55,11 @@ export interface AppCore {
   startPrelabel(videoId: string, device: DeviceChoice): string;
   /** Resolves when the job ends (used by `demo` and tests); rejects with its error. */
   jobDone(jobId: string): Promise<PrelabelResult>;
+  /**
+   * Writes everything not yet on disk (the open project's pending edits). Electron awaits it before quitting
+   * (electron/quit-flush.ts). Hook for the project document (issue 9); nothing is buffered yet, so a no-op.
+   */
+  flush(): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -88,6 +95,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   const host = new InferenceHost({
     log: (level, message) => events.log(level, message),
     ...(options.transport ? { transport: options.transport } : {}),
+    ...(options.workerChannel ? { channel: options.workerChannel } : {}),
   });
   const jobs = new Map<string, Job>();
 
@@ -159,6 +167,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     openVideo,
     startPrelabel,
     jobDone: (jobId) => jobs.get(jobId)?.done ?? Promise.reject(new AppError('not-found', `no running job ${jobId}`)),
+    flush: async () => {},
     dispose: async () => {
       for (const job of jobs.values()) job.controller.abort();
       await Promise.allSettled([...jobs.values()].map((j) => j.done));
