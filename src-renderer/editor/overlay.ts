@@ -21,13 +21,13 @@ export function colourTable(objects: readonly ProjectObject[], style: OverlaySty
   const maxId = objects.reduce((m, o) => Math.max(m, o.id), 0);
   const table = new Uint8ClampedArray((maxId + 1) * 8);
   for (const object of objects) {
-    if (!object.visible) continue;
+    if (!object.visible || style.mode === 'off') continue;
     const [r, g, b] = objectColour(object);
     const k = object.id * 8;
     const luminance = (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
     const edge = luminance < 0.45 ? 255 : 0;
     const alpha = object.id === style.selected ? Math.min(1, style.opacity + 0.2) : style.opacity;
-    table.set([r, g, b, style.mode === 'fill' ? Math.round(alpha * 255) : 0, edge, edge, edge, style.mode === 'off' ? 0 : 255], k);
+    table.set([r, g, b, style.mode === 'fill' ? Math.round(alpha * 255) : 0, edge, edge, edge, 255], k);
   }
   return table;
 }
