@@ -44,3 +44,25 @@ export function applySessionPolicy(session: SessionLike): void {
   session.setDevicePermissionHandler(denyDevicePermission);
   session.setDisplayMediaRequestHandler(denyDisplayMedia);
 }
+
+/** The parts of an IPC event and of our window that decide whether a request may be served. */
+export interface SenderLike {
+  sender: unknown;
+  senderFrame: { url: string } | null;
+}
+export interface WindowLike {
+  isDestroyed(): boolean;
+  webContents: { mainFrame: unknown };
+}
+
+/**
+ * A request is served only from our window's main frame showing the app's page (not an iframe, not a page that
+ * navigated elsewhere, not another window): Electron checklist item "validate the sender of all IPC messages".
+ */
+export function trustedSender(event: SenderLike, win: WindowLike, pageUrl: string): boolean {
+  const frame = event.senderFrame;
+  return !win.isDestroyed()
+    && event.sender === win.webContents
+    && frame !== null && frame === win.webContents.mainFrame
+    && frame.url.split(/[?#]/)[0] === pageUrl;
+}

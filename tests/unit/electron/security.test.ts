@@ -12,7 +12,7 @@ import { APP_RESPONSE_HEADERS, routeAppRequest } from '../../../src-main/electro
 import { APP_PAGE_URL } from '../../../src-main/electron/bridge-channels';
 import { quitAfterFlush } from '../../../src-main/electron/quit-flush';
 import {
-  applySessionPolicy, DENIED_NAVIGATION_EVENTS, hardenContents, type ContentsLike, type SessionLike,
+  applySessionPolicy, DENIED_NAVIGATION_EVENTS, hardenContents, trustedSender, type ContentsLike, type SessionLike,
 } from '../../../src-main/electron/web-policy';
 import { mainWindowOptions } from '../../../src-main/electron/window-options';
 import { createAppCore, type AppCore } from '../../../src-main/ipc/app-core';
@@ -154,6 +154,21 @@ describe('navigation, new windows and permissions', () => {
     const streams = vi.fn();
     call('display', { frame: null }, streams);
     expect(streams).toHaveBeenCalledWith({});
+  });
+});
+
+describe('IPC sender check', () => {
+  it('serves only our window\'s main frame on the app page', () => {
+    const mainFrame = { url: APP_PAGE_URL };
+    const webContents = { mainFrame };
+    const win = { isDestroyed: () => false, webContents };
+    expect(trustedSender({ sender: webContents, senderFrame: mainFrame }, win, APP_PAGE_URL)).toBe(true);
+    expect(trustedSender({ sender: webContents, senderFrame: { url: `${APP_PAGE_URL}?x#y` } }, win, APP_PAGE_URL)).toBe(false); // an iframe
+    const navigated = { url: 'https://evil.example/' };
+    expect(trustedSender({ sender: webContents, senderFrame: navigated }, { ...win, webContents: { mainFrame: navigated } }, APP_PAGE_URL)).toBe(false);
+    expect(trustedSender({ sender: {}, senderFrame: mainFrame }, win, APP_PAGE_URL)).toBe(false); // another window
+    expect(trustedSender({ sender: webContents, senderFrame: null }, win, APP_PAGE_URL)).toBe(false);
+    expect(trustedSender({ sender: webContents, senderFrame: mainFrame }, { ...win, isDestroyed: () => true }, APP_PAGE_URL)).toBe(false);
   });
 });
 
