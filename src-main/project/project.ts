@@ -45,6 +45,13 @@ export interface FrameWrite {
   source: FrameState['source'];
 }
 
+export interface FramesBuild {
+  frames: FrameWrite[];
+  /** The video's whole object list after the write. */
+  objects: ProjectObject[];
+  nextObjectId: number;
+}
+
 export interface ProjectInit {
   dir: string;
   manifest: ProjectManifest;
@@ -137,10 +144,14 @@ export class Project {
    * Writes revision 0 of frames (a pre-label): mask files first (each atomic and durable), then the journal
    * entry that makes the manifest point at them. Frames an annotator already edited are never passed here.
    */
-  writeFrames(videoId: string, frames: readonly FrameWrite[], objects: ProjectObject[], nextObjectId: number): Promise<EditResult> {
+  writeFrames(videoId: string, build: (video: VideoDoc) => FramesBuild | null): Promise<EditResult | null> {
     return this.serial(async () => {
       this.assertWritable();
       const video = this.video(videoId);
+      // Built inside the queue: a concurrent edit (an object added meanwhile) is seen, never overwritten.
+      const built = build(video);
+      if (!built) return null;
+      const { frames, objects, nextObjectId } = built;
       await this.compacting;
       await mkdir(maskDir(this.dir, videoId), { recursive: true });
       const written = [];
