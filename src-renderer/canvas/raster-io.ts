@@ -1,6 +1,6 @@
 /**
  * Pixels in and out of the browser: a class-index mask PNG from main -> an object-id raster, an object raster ->
- * the class-index PNG `mask:save` takes (flattened with the project rule, `flattenToClasses`), and a frame
+ * the class-index PNG of a frame (flattened with the project rule, `flattenToClasses`), and a frame
  * image -> RGBA for the magic wand.
  */
 import { flattenToClasses, type ObjectRaster, type ProjectObject } from '../../src-main/shared/project-model';

@@ -1,29 +1,33 @@
 /**
  * The Pinia adapter around the editor core: holds the Editor, its document and the action registry (all
  * markRaw: pixel buffers never become reactive), turns the core's events into a `version` counter that
- * computed values read, and persists edits through main.
+ * computed values read, and keeps the document in step with the project in main.
  *
- * The document is built from the pre-label: one object per class the model found, its sounding flags = the
- * seconds it was found in; each frame's raster is loaded from main's class-index mask when the frame is first
- * shown. Edits go back as the frame's class map (`mask:save`, flattened with `flattenToClasses`) a moment after
- * the last change; a frame with unsaved edits is never evicted or reloaded.
+ * The document is main's: `project:state` gives the video's objects and frame states, `project:raster` each
+ * frame's object-id raster when the frame is first shown, and every committed change goes back as project-model
+ * `Edit` ops through `project:edit` a moment after it happens (batched); `project:saved` drives the save state.
+ * A frame with edits main has not acknowledged is never evicted or reloaded.
+ * When main has no project layer (the placeholder handlers answer `unsupported`) the document is built from the
+ * pre-label in memory and the notices say that edits are not saved.
  */
 import { defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowRef } from 'vue';
-import { mediaPath, type PrelabelResult, type VideoInfo } from '../../src-main/shared/ipc-contract';
-import { pixelCounts, type FrameState, type ProjectObject } from '../../src-main/shared/project-model';
+import { mediaPath, MAX_EDITS_PER_REQUEST, type PrelabelResult, type SaveState, type VideoInfo } from '../../src-main/shared/ipc-contract';
+import { pixelCounts, type Edit, type FrameState, type ProjectObject, type VideoDoc } from '../../src-main/shared/project-model';
 import { useApi } from '../api';
 import { decodeClassMask } from '../canvas/mask-layers';
-import { classPngBase64, rasterFromClasses } from '../canvas/raster-io';
+import { rasterFromClasses } from '../canvas/raster-io';
+import type { ObjectRaster } from '../../src-main/shared/project-model';
 import { ActionRegistry } from '../editor/actions';
 import { EditorDocument } from '../editor/document';
 import { Editor } from '../editor/editor';
 import type { MaskView } from '../editor/overlay';
 import { useErrorStore } from './errors';
 
-export type SaveState = 'saved' | 'saving' | 'unsaved';
+export type { SaveState };
 
-const SAVE_DELAY_MS = 300;
+/** Edits are sent this long after the last one (a stroke is one edit; a burst of keys is one request). */
+const SAVE_DELAY_MS = 150;
 const KEYS_SETTING = 'avs-shortcuts';
 
 export const useEditorStore = defineStore('editor', () => {
@@ -39,8 +43,9 @@ export const useEditorStore = defineStore('editor', () => {
   const loadingFrames = ref(0);
   let objectOfClass = new Map<number, number>();
   let labelled = new Set<number>();
-  let videoId = '';
-  const pending = new Set<number>();
+  /** True when main holds the document (project layer present); false: in-memory from the pre-label. */
+  let persistent = false;
+  const queue: Edit[] = [];
   let saveTimer: ReturnType<typeof setTimeout> | null = null;
   let saving: Promise<void> | null = null;
   let offDoc: (() => void)[] = [];
@@ -83,11 +88,37 @@ export const useEditorStore = defineStore('editor', () => {
     return id ? d.object(id) ?? null : null;
   });
 
-  /** Builds the document for a video from its pre-label (or an empty one when there is none yet). */
-  function open(video: VideoInfo, result: PrelabelResult | null): void {
-    offDoc.forEach((off) => off());
-    pending.clear();
-    videoId = video.videoId;
+  /** The video's document from main's project, or null when main has no project layer. */
+  async function projectVideo(videoId: string): Promise<VideoDoc | null> {
+    const result = await useApi().invoke('project:state', {});
+    if (!result.ok) {
+      if (result.error.code !== 'unsupported') errors.report('project:state', result.error);
+      return null;
+    }
+    return result.value?.manifest.videos.find((v) => v.id === videoId) ?? null;
+  }
+
+  /** Opens the document of `video`: main's project when there is one, else built from the pre-label. */
+  let opening = 0;
+  async function open(video: VideoInfo, result: PrelabelResult | null): Promise<void> {
+    const ticket = ++opening;
+    const fromProject = await projectVideo(video.videoId);
+    if (ticket !== opening) return; // a later open won
+    persistent = fromProject !== null;
+    if (!persistent) {
+      errors.note('project', 'This build has no project layer: edits stay in this window and are not saved.', 'warn');
+    }
+    install(fromProject ? documentFromProject(fromProject) : documentFromPrelabel(video, result));
+  }
+
+  function documentFromProject(v: VideoDoc): EditorDocument {
+    objectOfClass = new Map();
+    labelled = new Set(v.frames.map((f) => f.index));
+    return new EditorDocument({ id: v.id, width: v.width, height: v.height, frames: v.frames, objects: v.objects, nextObjectId: v.nextObjectId });
+  }
+
+  /** One object per class the model found, sounding in the seconds it was found in. */
+  function documentFromPrelabel(video: VideoInfo, result: PrelabelResult | null): EditorDocument {
     const classes = [...new Set((result?.frames ?? []).flatMap((f) => f.classes))].filter((c) => c > 0).sort((a, b) => a - b);
     objectOfClass = new Map(classes.map((c, i) => [c, i + 1]));
     labelled = new Set((result?.frames ?? []).filter((f) => f.classes.length > 0).map((f) => f.index));
@@ -99,16 +130,21 @@ export const useEditorStore = defineStore('editor', () => {
       id: i + 1, classIndex, visible: true, locked: false, z: i,
       sounding: frameStates.map((f) => result?.frames[f.index]?.classes.includes(classIndex) ?? false),
     }));
-    const next = markRaw(new EditorDocument({
+    return new EditorDocument({
       id: video.videoId, width: video.width, height: video.height, frames: frameStates, objects: objectList,
       nextObjectId: classes.length + 1,
-    }));
+    });
+  }
+
+  function install(created: EditorDocument): void {
+    offDoc.forEach((off) => off());
+    queue.length = 0;
+    const next = markRaw(created);
     offDoc = [
       next.on('edit', (edit) => {
-        if (edit.op === 'pixels') pending.add(edit.frame);
-        else if (edit.op !== 'frame:review') for (let f = 0; f < next.frameCount; f++) if (next.hasRaster(f)) pending.add(f);
+        queue.push(edit);
         pixelsVersion.value++;
-        if (pending.size > 0) scheduleSave();
+        scheduleSave();
       }),
       next.on('frames', () => { version.value++; }),
       next.on('objects', () => { version.value++; }),
@@ -119,22 +155,21 @@ export const useEditorStore = defineStore('editor', () => {
 
   function close(): void {
     offDoc.forEach((off) => off());
+    queue.length = 0;
     offDoc = [];
     doc.value = null;
     editor.setDocument(null);
   }
 
-  /** Makes sure frame `frame`'s raster is in the document (loads the pre-label mask once). */
+  /** Makes sure frame `frame`'s raster is in the document (asks main once; the pre-label mask without a project). */
   async function ensureFrame(frame: number): Promise<void> {
     const d = doc.value;
     if (!d || d.hasRaster(frame) || !labelled.has(frame)) return;
     loadingFrames.value++;
     try {
-      const response = await fetch(useApi().mediaUrl(mediaPath(d.id, 'mask', frame)), { cache: 'no-store' });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const mask = await decodeClassMask(await response.blob());
-      if (doc.value === d && !d.hasRaster(frame)) {
-        d.setRaster(frame, rasterFromClasses(mask, objectOfClass));
+      const raster = persistent ? await projectRaster(d.id, frame) : await prelabelRaster(d.id, frame);
+      if (raster && doc.value === d && !d.hasRaster(frame)) {
+        d.setRaster(frame, raster);
         pixelsVersion.value++;
       }
     } catch (err) {
@@ -144,32 +179,58 @@ export const useEditorStore = defineStore('editor', () => {
     }
   }
 
+  async function projectRaster(videoId: string, frame: number): Promise<ObjectRaster | null> {
+    const got = await errors.call('project:raster', { videoId, frame });
+    return got ? got.raster : null;
+  }
+
+  async function prelabelRaster(videoId: string, frame: number): Promise<ObjectRaster> {
+    const response = await fetch(useApi().mediaUrl(mediaPath(videoId, 'mask', frame)), { cache: 'no-store' });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return rasterFromClasses(await decodeClassMask(await response.blob()), objectOfClass);
+  }
+
   function scheduleSave(): void {
     saveState.value = saving ? 'saving' : 'unsaved';
     if (saveTimer) clearTimeout(saveTimer);
     saveTimer = setTimeout(() => void flush(), SAVE_DELAY_MS);
   }
 
-  /** Sends every frame with unsaved edits to main now (also on blur and before unload). */
+  /** Sends every queued edit to main now (also on blur, before unload and before an export), then waits for it. */
   async function flush(): Promise<void> {
     if (saveTimer) clearTimeout(saveTimer);
     saveTimer = null;
     if (saving) await saving;
     const d = doc.value;
-    if (!d || pending.size === 0) return;
+    if (!d || queue.length === 0) return;
+    if (!persistent) {
+      saveState.value = 'unsaved';
+      return;
+    }
     saveState.value = 'saving';
     saving = (async () => {
-      for (const frame of [...pending]) {
-        pending.delete(frame);
-        const png = await classPngBase64(d.raster(frame), d.objects, frame);
-        const saved = await errors.call('mask:save', { videoId, index: frame, pngBase64: png });
-        if (!saved) pending.add(frame); // the notice says why; the edit stays and is retried on the next change
-        else if (!pending.has(frame)) d.markSaved(frame);
+      while (queue.length > 0) {
+        const batch = queue.splice(0, MAX_EDITS_PER_REQUEST);
+        const result = await errors.call('project:edit', { edits: batch });
+        if (!result) {
+          queue.unshift(...batch); // main refused or failed: the notice says why; kept and retried on the next change
+          break;
+        }
+        for (const f of result.frames) if (f.videoId === d.id) d.markSaved(f.frame);
+        saveState.value = result.save;
       }
     })();
     await saving;
     saving = null;
-    saveState.value = pending.size > 0 ? 'unsaved' : 'saved';
+    if (queue.length > 0) saveState.value = 'unsaved';
+    else if (persistent) await errors.call('project:flush', {}).then((r) => { if (r) saveState.value = r.save; });
+  }
+
+  /** main's autosave progress (`project:saved`). */
+  function listen(): () => void {
+    return useApi().on('project:saved', ({ state }) => {
+      if (queue.length === 0 && !saving) saveState.value = state;
+    });
   }
 
   function loadShortcuts(): void {
@@ -186,6 +247,6 @@ export const useEditorStore = defineStore('editor', () => {
 
   return {
     editor, registry, doc, version, pixelsVersion, saveState, maskView, cursor, loadingFrames, objects, frames, progress,
-    state, counts, objectUnderCursor, open, close, ensureFrame, flush, loadShortcuts, saveShortcuts, bump,
+    state, counts, objectUnderCursor, open, close, ensureFrame, flush, listen, loadShortcuts, saveShortcuts, bump,
   };
 });

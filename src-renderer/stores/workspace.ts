@@ -20,9 +20,10 @@ export function startWorkspace(): () => void {
       ([video, result]) => {
         if (!video) return editor.close();
         if (editor.doc?.id === video.videoId && !result && editor.doc.frameCount === video.sampledFrames) return;
-        editor.open(video, result?.videoId === video.videoId ? result : null);
-        editor.editor.setFrame(session.frameIndex);
-        void editor.ensureFrame(session.frameIndex);
+        void editor.open(video, result?.videoId === video.videoId ? result : null).then(() => {
+          editor.editor.setFrame(session.frameIndex);
+          void editor.ensureFrame(session.frameIndex);
+        });
       },
       { immediate: true },
     ),
