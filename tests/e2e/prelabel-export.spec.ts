@@ -139,5 +139,7 @@ test('pre-label, correct with brush + eraser + polygon, undo/redo, approve, expo
     expect([...png.data], `labels_semantic/${k}.png`).toEqual(expected);
   }
   expect(await errorsShown(page)).toEqual([]);
+  // The edits went through the project (main's document), not an in-memory fallback.
+  expect(await page.getByTestId('notice').allInnerTexts()).not.toContainEqual(expect.stringContaining('not saved'));
   expect(pageErrors).toEqual([]);
 });
