@@ -17,6 +17,7 @@ import { currentLoad, machineInfo } from './machine';
 import { registeredBenchmarks, type BenchContext } from './registry';
 import { renderMarkdown, type BenchReport, type BenchSection } from './report';
 // The registry: one line per benchmark module, in the order they run.
+import './bench-project';
 import './bench-prelabel';
 import './bench-floor';
 import './bench-ccformer';

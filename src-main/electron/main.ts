@@ -37,7 +37,8 @@ async function openFromArgv(argv: readonly string[], cwd: string): Promise<void>
 async function start(): Promise<void> {
   hardenAllContents(app);
   core = await createAppCore({
-    mode: 'electron', dialogs: electronDialogs(() => win), modelPath: bundledModelPath(), workerChannel: utilityChannel,
+    mode: 'electron', dialogs: electronDialogs(() => win), modelPath: bundledModelPath(), dataDir: app.getPath('userData'),
+    workerChannel: utilityChannel,
   });
   handleAppProtocol(rendererDir(), core.mediaFile);
   // Opened before the window loads, so the renderer's first video:list already shows it.
