@@ -114,12 +114,13 @@ describe('electron-builder --linux dir against a stand-in Electron', () => {
     expect([wire[0], wire[1], wire[2], wire[3], wire[4], wire[5], wire[7]]).toEqual([OFF, ON, OFF, OFF, ON, ON, OFF]);
   });
 
-  it('states its size and stays within budget (and the check stays fast)', () => {
+  // The build time is printed, not asserted (15 s on an idle 2-core machine, ~70 s under load 15): speed is
+  // measured by benchmarks, not by timed tests.
+  it('states its size and stays within budget', () => {
     const mb = treeSize(unpacked) / 1e6;
-    const parts = ['app.asar', 'app.asar.unpacked', 'models', 'assets'].map((p) => `${p} ${(treeSize(join(resources, p)) / 1e6).toFixed(0)} MB`);
+    const parts = ['app.asar', 'app.asar.unpacked', 'models', 'assist', 'assets'].map((p) => `${p} ${(treeSize(join(resources, p)) / 1e6).toFixed(0)} MB`);
     console.log(`linux-unpacked (stand-in Electron: Electron's own files not included): ${mb.toFixed(0)} MB (${parts.join(', ')}); built in ${seconds.toFixed(0)} s`);
     expect(mb).toBeLessThan(320);
-    expect(seconds).toBeLessThan(90);
   });
 });
 
