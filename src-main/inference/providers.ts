@@ -120,7 +120,7 @@ export async function openWithFallback<S>(
     } catch (err) {
       if (session !== undefined) await backend.release(session).catch(() => {});
       details.push(`${PROVIDER_LABEL[provider]}: tried, failed: ${shortError(err)}`);
-      failures.push({ provider, reason: check?.ready === false ? firstMissing : 'failed to start (details: --verbose)' });
+      failures.push({ provider, reason: check?.ready === false ? firstMissing : 'failed to start (see the details)' });
     }
   }
   const session = await backend.create(file, 'cpu');

@@ -77,7 +77,7 @@ describe('provider fallback', () => {
       webgpu: 'adapter_result.status == Success was false. Failed to get a WebGPU adapter',
     });
     const opened = await openWithFallback('m.onnx', 'auto', checksFor(FULL_CUDA), 'linux', backend);
-    expect(opened.status.fallbackReason).toBe('No GPU provider could start (CUDA: failed to start (details: --verbose); WebGPU: failed to start (details: --verbose)). Running on CPU; see GPU setup.');
+    expect(opened.status.fallbackReason).toBe('No GPU provider could start (CUDA: failed to start (see the details); WebGPU: failed to start (see the details)). Running on CPU; see GPU setup.');
     expect(opened.status.details).toContain('CUDA: tried, failed: Failed to load shared library libcudnn.so.9');
     expect(opened.status.details).toContain('WebGPU: tried, failed: Failed to get a WebGPU adapter');
   });
