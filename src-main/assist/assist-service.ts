@@ -33,6 +33,10 @@ export interface ClickPrompt {
 /** How far around the current frame background embedding reaches (frames before / after). */
 export const PREFETCH_AHEAD = 2;
 export const PREFETCH_BEHIND = 1;
+/** Which prompts propagation derives from the previous mask (the default was picked on the synthetic bench). */
+export type CarryPrompts = 'box+point+mask' | 'point+mask' | 'box+mask' | 'box';
+export const CARRY_PROMPTS: readonly CarryPrompts[] = ['box+point+mask', 'point+mask', 'box+mask', 'box'];
+export const DEFAULT_CARRY_PROMPTS: CarryPrompts = 'box+point+mask';
 /** Box margin for propagation prompts: the fraction of the object's size it may move in one second. */
 export const PROPAGATION_MARGIN = 0.25;
 
@@ -91,7 +95,7 @@ export class AssistService {
    * Carries `mask` (on frame `from`) to each frame of `targets` in turn, each step re-segmenting from prompts
    * derived from the previous step's mask. Stops early (returns fewer masks) when the object is lost.
    */
-  async propagate(videoId: string, mask: Uint8Array, targets: readonly number[]): Promise<SamDecodeOutput[]> {
+  async propagate(videoId: string, mask: Uint8Array, targets: readonly number[], prompts = DEFAULT_CARRY_PROMPTS): Promise<SamDecodeOutput[]> {
     return this.foregroundTask(async () => {
       const video = this.lookup(videoId);
       const { width, height } = video.probe;
@@ -102,7 +106,9 @@ export class AssistService {
         const point = interiorPoint(previous, width, height);
         if (!bounds || !point) break;
         const next = await this.decode(video, target, {
-          points: [point], box: grownBox(bounds, width, height, PROPAGATION_MARGIN), maskInput: maskToLowRes(previous, width, height),
+          points: prompts.includes('point') ? [point] : [],
+          ...(prompts.includes('box') ? { box: grownBox(bounds, width, height, PROPAGATION_MARGIN) } : {}),
+          ...(prompts.includes('mask') ? { maskInput: maskToLowRes(previous, width, height) } : {}),
         });
         out.push(next);
         previous = next.bits;
