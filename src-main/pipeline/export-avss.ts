@@ -2,15 +2,16 @@
  * exportAvss: a finished (possibly edited) pre-label result -> AVSBench-semantic clips via the dataset writer.
  * One clip per model window (uid = {vid}_{start ms}_{end ms}); the masks are the store's PNGs (edits included),
  * the frames the store's full-size JPEGs (the very frames the model saw), the audio re-read per window.
- * Windows are written one at a time (each atomically, metadata.csv merged each time) so memory stays at one
- * window's masks however long the video is.
+ * The whole export is one DatasetTransaction: windows are staged one at a time (memory stays at one window's
+ * masks however long the video is), then committed together at the end, metadata.csv merged once under the
+ * dataset's lock. A failure or cancel anywhere leaves the previous dataset exactly as it was.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import type { DatasetSplit, ExportResult } from '../shared/ipc-contract';
 import { AVSS_CLASSES } from '../shared/avss-classes';
 import { isBinary } from '../shared/onnx-contract';
-import { decodePng, exportAvssClips, type AvssClip } from '../dataset';
+import { checkAvssDatasetFolder, commitAvss, DatasetTransaction, decodePng, stageAvssClip, type AvssClip, type MetadataRow } from '../dataset';
 import { extractAudio } from '../media';
 import { throwIfAborted } from '../util/abort';
 import { AppError } from './app-error';
@@ -56,29 +57,44 @@ export async function exportAvss(store: ProjectStore, videoId: string, opts: Exp
   const { width, height } = entry.probe;
   const t = result.model.framesPerClip;
   const total = entry.times.length;
-  const out: ExportResult = { outDir: opts.outDir, uids: [], filesWritten: 0, rowsAdded: 0 };
-  for (let start = 0; start < total; start += t) {
-    throwIfAborted(opts.signal);
-    const n = Math.min(t, total - start);
-    const frames: string[] = [];
-    const masks: Uint8Array[] = [];
-    for (let k = start; k < start + n; k++) {
-      const frame = await store.mediaFile(`${entry.id}/frame/${k}.jpg`);
-      if (!frame) throw new AppError('media', `${entry.file}: frame ${k} could not be extracted`);
-      frames.push(frame);
-      masks.push(await readMask(store.maskFile(entry.id, k), width, height));
+  await checkAvssDatasetFolder(opts.outDir); // a corrupt dataset is refused before any work
+  const tx = await DatasetTransaction.begin(opts.outDir, { estimateBytes: await estimateBytes(store, entry.id, total), ...(opts.signal ? { signal: opts.signal } : {}) });
+  try {
+    const rows: MetadataRow[] = [];
+    let filesWritten = 0;
+    for (let start = 0; start < total; start += t) {
+      throwIfAborted(opts.signal);
+      const n = Math.min(t, total - start);
+      const frames: string[] = [];
+      const masks: Uint8Array[] = [];
+      for (let k = start; k < start + n; k++) {
+        const frame = await store.mediaFile(`${entry.id}/frame/${k}.jpg`);
+        if (!frame) throw new AppError('media', `${entry.file}: frame ${k} could not be extracted`);
+        frames.push(frame);
+        masks.push(await readMask(store.maskFile(entry.id, k), width, height));
+      }
+      const audio = await extractAudio(entry.file, {
+        startSec: start, durationSec: n, sampleRate: 16000, probe: entry.probe, ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+      const clip: AvssClip = {
+        vid: videoStem(entry.file), startMs: start * 1000, endMs: (start + n) * 1000, split: opts.split, label: 'v2',
+        width, height, masks, frames, audio, sampleRate: 16000,
+      };
+      const staged = await stageAvssClip(tx, clip);
+      rows.push(staged.row);
+      filesWritten += staged.files;
     }
-    const audio = await extractAudio(entry.file, {
-      startSec: start, durationSec: n, sampleRate: 16000, probe: entry.probe, ...(opts.signal ? { signal: opts.signal } : {}),
-    });
-    const clip: AvssClip = {
-      vid: videoStem(entry.file), startMs: start * 1000, endMs: (start + n) * 1000, split: opts.split, label: 'v2',
-      width, height, masks, frames, audio, sampleRate: 16000,
-    };
-    const written = await exportAvssClips(opts.outDir, [clip], opts.signal);
-    out.uids.push(...written.uids);
-    out.filesWritten += written.filesWritten;
-    out.rowsAdded += written.rowsAdded;
+    const done = await commitAvss(tx, rows);
+    return { outDir: tx.dir, uids: rows.map((r) => r.uid), filesWritten: filesWritten + 1 + (done.label2idxWritten ? 1 : 0), rowsAdded: done.rowsAdded };
+  } finally {
+    await tx.abort(); // no-op after the commit; otherwise drops everything staged
   }
-  return out;
+}
+
+/** What the export will add: the frame JPEGs already made (their real size), masks and audio per frame. */
+async function estimateBytes(store: ProjectStore, videoId: string, total: number): Promise<number> {
+  const firstFrame = await store.mediaFile(`${videoId}/frame/0.jpg`).catch(() => undefined);
+  const jpeg = firstFrame ? (await stat(firstFrame).catch(() => undefined))?.size ?? 0 : 0;
+  const { width, height } = store.video(videoId).probe;
+  return total * (jpeg * 1.5 + width * height * 0.1 + 32_000) + 64 * 1024;
 }
