@@ -7,7 +7,7 @@
 import { extractAudio, type VideoProbe } from '../media';
 import { AppError } from '../pipeline/app-error';
 import { NUM_MEL, SAMPLE_RATE } from '../features/mel';
-import { melLevel, toBase64, type AudioView } from '../shared/audio-view';
+import { melLevel, type AudioView } from '../shared/audio-view';
 import {
   BASE_PER_CHUNK, BASE_RATE, CHUNK_SAMPLES, CHUNK_SEC, MEL_STRIDE, reduceChunk, type AudioChunk,
 } from './audio-chunk';
@@ -41,14 +41,14 @@ export class AudioViewService {
     const first = Math.floor(startSec / CHUNK_SEC);
     const last = Math.floor(Math.min(endSec, Math.max(video.probe.durationSec, startSec + 1e-6) - 1e-9) / CHUNK_SEC);
     const cached = await this.ensure(video, first, last);
-    const peaks = new Int8Array(columns * 2);
+    const peaks = new Float32Array(columns * 2);
     const mel = new Uint8Array(columns * NUM_MEL);
     const span = (endSec - startSec) / columns;
     for (let c = 0; c < columns; c++) {
       const a = startSec + c * span;
       this.column(video, a, a + span, peaks, mel, c);
     }
-    return { startSec, endSec, columns, peaks: toBase64(new Uint8Array(peaks.buffer)), mel: toBase64(mel), ms: performance.now() - started, cached };
+    return { startSec, endSec, columns, peaks, mel, ms: performance.now() - started, cached };
   }
 
   /** RMS dBFS per second of the whole video; decodes (in chunks, nothing kept but the levels) what is missing. */
@@ -64,7 +64,7 @@ export class AudioViewService {
     return Array.from(per.subarray(0, seconds), (v) => Math.round(v * 10) / 10);
   }
 
-  private column(video: AudioVideo, a: number, b: number, peaks: Int8Array, mel: Uint8Array, c: number): void {
+  private column(video: AudioVideo, a: number, b: number, peaks: Float32Array, mel: Uint8Array, c: number): void {
     let lo = 0;
     let hi = 0;
     const melSum = new Float64Array(NUM_MEL);
@@ -83,8 +83,8 @@ export class AudioViewService {
         melCount++;
       }
     }
-    peaks[2 * c] = Math.round(Math.max(-1, lo) * 127);
-    peaks[2 * c + 1] = Math.round(Math.min(1, hi) * 127);
+    peaks[2 * c] = Math.max(-1, lo);
+    peaks[2 * c + 1] = Math.min(1, hi);
     for (let m = 0; m < NUM_MEL; m++) mel[c * NUM_MEL + m] = melCount === 0 ? 0 : melLevel(melSum[m]! / melCount);
   }
 

@@ -16,6 +16,7 @@ import { exportAvss } from '../pipeline/export-avss';
 import { prelabelVideo } from '../pipeline/prelabel-video';
 import { ProjectStore } from '../pipeline/project-store';
 import { createRequestHandler, type HandleRequest, type Handlers } from './dispatch';
+import { assistHandlers } from '../assist/assist-handlers';
 import { EventBus } from './event-bus';
 
 /** File pickers: native dialogs in Electron; browser mode has none for inputs and a default export folder. */
@@ -101,6 +102,11 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     ...(options.transport ? { transport: options.transport } : {}),
   });
   const jobs = new Map<string, Job>();
+  // Click-to-mask runs in a second worker process, so a click never queues behind a pre-label window.
+  const assistHost = new InferenceHost({
+    log: (level, message) => events.log(level, message),
+    ...(options.transport ? { transport: options.transport } : {}),
+  });
 
   async function openVideo(path: string): Promise<VideoInfo> {
     const file = isAbsolute(path) ? path : resolve(path);
@@ -159,6 +165,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       return chosen ? exportAvss(store, videoId, { split, outDir: resolve(chosen) }) : null;
     },
     ...pendingProjectHandlers(),
+    ...assistHandlers({ store, assistHost, prelabelHost: host, model: () => (model && modelFile ? { info: model, file: modelFile } : null) }),
   };
 
   return {
@@ -174,6 +181,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       for (const job of jobs.values()) job.controller.abort();
       await Promise.allSettled([...jobs.values()].map((j) => j.done));
       await host.dispose();
+      await assistHost.dispose();
       await store.dispose();
     },
   };

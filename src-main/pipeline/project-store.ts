@@ -28,7 +28,7 @@ export interface VideoEntry {
 /** Frames per lazily generated batch (one ffmpeg run); matches an AVSS window. */
 const MEDIA_BATCH = 10;
 const THUMB_WIDTH = 160;
-const MEDIA_PATH = /^([A-Za-z0-9_-]{1,64})\/(?:(frame|thumb|mask)\/(\d{1,7})\.(jpg|png)|audio\.wav)$/;
+const MEDIA_PATH = /^([A-Za-z0-9_-]{1,64})\/(?:(frame|thumb|mask)\/(\d{1,7})\.(jpg|png)|audio\.wav|(video))$/;
 
 export class ProjectStore {
   private readonly entries = new Map<string, VideoEntry>();
@@ -111,6 +111,8 @@ export class ProjectStore {
     if (!m || !this.entries.has(m[1]!)) return null;
     const entry = this.entries.get(m[1]!)!;
     const kind = m[2] as 'frame' | 'thumb' | 'mask' | undefined;
+    // The opened file itself, for <video> playback (the user chose it; nothing else on disk is reachable).
+    if (m[5]) return entry.file;
     if (!kind) {
       await this.once(`${entry.id}/audio`, () => this.makeAudio(entry));
       return this.audioFile(entry.id);
