@@ -79,12 +79,12 @@ test('open a video, pre-label, see masks, export AVSS, validate on disk', async 
   await expect.poll(async () => (await drawnPixels(page))[1]).toBe(0);
   await layerRows.first().getByRole('checkbox').check();
 
-  // Keyboard: right arrow steps a frame, and picking a frame seeks the audio to that second.
+  // Keyboard: right arrow steps a frame, and picking a frame seeks the video to that second.
   await page.locator('[data-testid="frame-strip"] button').first().click();
   await page.keyboard.press('ArrowRight');
   if (frameCount > 1) {
     await expect(page.getByTestId('frame-1')).toHaveAttribute('aria-current', 'true');
-    await expect.poll(() => page.getByTestId('audio').evaluate((a) => (a as unknown as { currentTime: number }).currentTime)).toBe(1);
+    await expect.poll(() => page.getByTestId('playback-video').evaluate((a) => (a as unknown as { currentTime: number }).currentTime)).toBe(1);
   }
   // Space plays (once, even with a thumbnail focused) and playback moves the frame with the audio clock.
   await page.keyboard.press(' ');
