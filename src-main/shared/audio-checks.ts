@@ -20,7 +20,7 @@ export interface CheckItem {
 }
 
 export interface CheckInput {
-  video: Pick<VideoDoc, 'frames' | 'objects'>;
+  video: { frames: readonly VideoDoc['frames'][number][]; objects: readonly ProjectObject[] };
   /** Pixels per object id of each frame's raster (index = frame); undefined where the raster is not loaded. */
   pixels: readonly (ReadonlyMap<number, number> | undefined)[];
   /** RMS dBFS per second; omitted until measured (then the silence check is skipped). */

@@ -7,7 +7,7 @@ export interface BinaryMask {
   width: number;
   height: number;
   /** Alternating run lengths, 0s first; they sum to width * height. */
-  counts: Uint32Array;
+  counts: Uint32Array<ArrayBuffer>;
 }
 
 export function encodeMask(bits: Uint8Array, width: number, height: number): BinaryMask {

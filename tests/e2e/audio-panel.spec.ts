@@ -16,8 +16,9 @@ test.afterAll(async () => {
 /** Opaque pixels and distinct colours drawn on a canvas. */
 async function drawn(canvas: Locator): Promise<{ opaque: number; colours: number }> {
   return canvas.evaluate((node) => {
-    const c = node as HTMLCanvasElement;
-    const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    // The main tsconfig has no DOM lib: the page-side types are spelled out.
+    const c = node as unknown as { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
     let opaque = 0;
     const colours = new Set<number>();
     for (let i = 0; i < data.length; i += 4) {
@@ -28,7 +29,7 @@ async function drawn(canvas: Locator): Promise<{ opaque: number; colours: number
   });
 }
 
-const videoTime = (video: Locator): Promise<number> => video.evaluate((v) => (v as HTMLVideoElement).currentTime);
+const videoTime = (video: Locator): Promise<number> => video.evaluate((v) => (v as unknown as { currentTime: number }).currentTime);
 
 test('audio panel: drawn, seeks, in sync with the frame', async ({ page }) => {
   const pageErrors: string[] = [];
