@@ -34,8 +34,9 @@ export interface ClickPrompt {
 export const PREFETCH_AHEAD = 2;
 export const PREFETCH_BEHIND = 1;
 /** Which prompts propagation derives from the previous mask (the default was picked on the synthetic bench). */
-export type CarryPrompts = 'box+point+mask' | 'point+mask' | 'box+mask' | 'box';
-export const CARRY_PROMPTS: readonly CarryPrompts[] = ['box+point+mask', 'point+mask', 'box+mask', 'box'];
+export type CarryPrompts = 'box+point+mask' | 'point+mask' | 'box+mask' | 'box' | 'best';
+/** 'best': both 'box' and 'box+point+mask', keeping the answer the decoder scores higher among plausible ones. */
+export const CARRY_PROMPTS: readonly CarryPrompts[] = ['box+point+mask', 'box', 'best'];
 export const DEFAULT_CARRY_PROMPTS: CarryPrompts = 'box+point+mask';
 /** Box margin for propagation prompts: the fraction of the object's size it may move in one second. */
 export const PROPAGATION_MARGIN = 0.25;
@@ -105,11 +106,12 @@ export class AssistService {
         const bounds = maskBounds(previous, width, height);
         const point = interiorPoint(previous, width, height);
         if (!bounds || !point) break;
-        const next = await this.decode(video, target, {
-          points: prompts.includes('point') ? [point] : [],
-          ...(prompts.includes('box') ? { box: grownBox(bounds, width, height, PROPAGATION_MARGIN) } : {}),
-          ...(prompts.includes('mask') ? { maskInput: maskToLowRes(previous, width, height) } : {}),
+        const ask = (mode: Exclude<CarryPrompts, 'best'>): Promise<SamDecodeOutput> => this.decode(video, target, {
+          points: mode.includes('point') ? [point] : [],
+          ...(mode.includes('box') ? { box: grownBox(bounds, width, height, PROPAGATION_MARGIN) } : {}),
+          ...(mode.includes('mask') ? { maskInput: maskToLowRes(previous, width, height) } : {}),
         });
+        const next = prompts === 'best' ? pickCarried([await ask('box'), await ask('box+point+mask')], bounds.area) : await ask(prompts);
         out.push(next);
         previous = next.bits;
       }
@@ -183,6 +185,20 @@ export class AssistService {
       this.backgroundRunning = false;
     }
   }
+}
+
+/** Objects do not grow or shrink more than this between seconds; an answer outside is implausible. */
+const MAX_AREA_RATIO = 2.5;
+
+/** The decoder's best-scored answer among those whose area stays plausible (all of them when none does). */
+export function pickCarried(candidates: SamDecodeOutput[], previousArea: number): SamDecodeOutput {
+  const area = (m: SamDecodeOutput): number => m.bits.reduce((a, b) => a + b, 0);
+  const plausible = candidates.filter((m) => {
+    const ratio = area(m) / previousArea;
+    return ratio > 1 / MAX_AREA_RATIO && ratio < MAX_AREA_RATIO;
+  });
+  const pool = plausible.length > 0 ? plausible : candidates;
+  return pool.reduce((best, m) => (m.score > best.score ? m : best));
 }
 
 export function frameKey(videoId: string, frame: number): string {

@@ -6,9 +6,10 @@ import { parseArgs } from 'node:util';
 import { bundledModelPath } from '../pipeline/app-paths';
 import { benchPrelabel, type BenchLine } from './bench-prelabel';
 import { benchPropagation } from './bench-propagation';
+import { benchAudioPanel, benchClick } from './bench-assist';
 
 /** Suites of `--suite a,b` (default: all), in the order they run. */
-export const SUITES = ['prelabel', 'propagation'] as const;
+export const SUITES = ['prelabel', 'click', 'audio-panel', 'propagation'] as const;
 
 export async function benchMain(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -40,6 +41,8 @@ export async function benchMain(argv: string[]): Promise<number> {
   }
   const dir = mkdtempSync(join(tmpdir(), 'avs-bench-'));
   try {
+    if (suites.includes('click')) print(await benchClick(dir));
+    if (suites.includes('audio-panel')) print(await benchAudioPanel(dir));
     if (suites.includes('propagation')) print(await benchPropagation(dir));
   } finally {
     rmSync(dir, { recursive: true, force: true });
