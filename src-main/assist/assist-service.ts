@@ -53,7 +53,7 @@ export class AssistService {
   constructor(
     private readonly host: InferenceHost,
     private readonly models: AssistModelFiles | undefined,
-    private readonly lookup: (videoId: string) => AssistVideo,
+    private readonly lookup: (videoId: string) => AssistVideo | Promise<AssistVideo>,
   ) {}
 
   get available(): boolean {
@@ -62,12 +62,12 @@ export class AssistService {
 
   /** Embeds these frames now (decoded in one ffmpeg pass); returns the encoder ms of each (0 = was cached). */
   async embed(videoId: string, frames: readonly number[]): Promise<number[]> {
-    return this.foregroundTask(() => this.encodeFrames(this.lookup(videoId), frames));
+    return this.foregroundTask(async () => this.encodeFrames(await this.lookup(videoId), frames));
   }
 
   /** Starts embedding the frames around `center` in the background (replaces an earlier request). */
-  prefetch(videoId: string, center: number): void {
-    const video = this.lookup(videoId);
+  async prefetch(videoId: string, center: number): Promise<void> {
+    const video = await this.lookup(videoId);
     const frames: number[] = [];
     for (let d = 0; d <= PREFETCH_AHEAD; d++) frames.push(center + d);
     for (let d = 1; d <= PREFETCH_BEHIND; d++) frames.push(center - d);
@@ -79,7 +79,7 @@ export class AssistService {
   async click(videoId: string, frame: number, prompt: ClickPrompt): Promise<SamDecodeOutput> {
     if (prompt.points.length === 0 && !prompt.box) throw new AppError('bad-input', 'click-to-mask needs a click or a box');
     return this.foregroundTask(async () => {
-      const video = this.lookup(videoId);
+      const video = await this.lookup(videoId);
       const key = frameKey(videoId, frame);
       const { width, height } = video.probe;
       let maskInput: Float32Array | undefined;
@@ -98,7 +98,7 @@ export class AssistService {
    */
   async propagate(videoId: string, mask: Uint8Array, targets: readonly number[], prompts = DEFAULT_CARRY_PROMPTS): Promise<SamDecodeOutput[]> {
     return this.foregroundTask(async () => {
-      const video = this.lookup(videoId);
+      const video = await this.lookup(videoId);
       const { width, height } = video.probe;
       const out: SamDecodeOutput[] = [];
       let previous = mask;
@@ -179,7 +179,11 @@ export class AssistService {
       while (this.foreground === 0 && this.background && this.background.frames.length > 0) {
         const { videoId } = this.background;
         const frame = this.background.frames.shift()!;
-        await this.encodeFrames(this.lookup(videoId), [frame]).catch(() => undefined);
+        try {
+          await this.encodeFrames(await this.lookup(videoId), [frame]);
+        } catch {
+          // Background work only: a click on that frame embeds it again and reports any error.
+        }
       }
     } finally {
       this.backgroundRunning = false;

@@ -6,34 +6,19 @@
  * Both runs share the decoded frames; masks are compared at the model's own resolution (the upsampled display
  * masks would only scale the same counts).
  */
-import type { DeviceChoice, ModelInfo } from '../shared/ipc-contract';
+import type { DeviceChoice, ListenResult, ListenSecond, ModelInfo } from '../shared/ipc-contract';
 import { isBinary } from '../shared/onnx-contract';
 import type { InferenceHost } from '../inference/inference-host';
 import { extractAudio } from '../media';
 import { decodePng } from '../dataset/png';
 import { AppError } from '../pipeline/app-error';
 import { decodeWindow } from '../pipeline/prelabel-video';
-import type { VideoEntry } from '../pipeline/project-store';
+import type { VideoEntry } from '../session/media-cache';
 
 /** A second "depends on the sound" when at least this fraction of its labelled pixels changes with silence. */
 export const LISTEN_THRESHOLD = 0.1;
 
-export interface ListenSecond {
-  index: number;
-  /** Pixels labelled (non-background) with the real audio, at model resolution. */
-  labelled: number;
-  /** Fraction of the pixels labelled in either run whose class differs between the two runs. */
-  changed: number;
-  /** labelled > 0 and changed < LISTEN_THRESHOLD: the masks here do not depend on the sound. */
-  flagged: boolean;
-}
-
-export interface ListenResult {
-  videoId: string;
-  start: number;
-  threshold: number;
-  seconds: ListenSecond[];
-}
+export type { ListenResult, ListenSecond };
 
 export interface ListenOptions {
   entry: VideoEntry;

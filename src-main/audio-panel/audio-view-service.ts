@@ -29,10 +29,10 @@ export class AudioViewService {
   private readonly loudness = new Map<string, Float32Array>();
   private readonly pending = new Map<string, Promise<void>>();
 
-  constructor(private readonly lookup: (videoId: string) => AudioVideo) {}
+  constructor(private readonly lookup: (videoId: string) => AudioVideo | Promise<AudioVideo>) {}
 
   async view(videoId: string, startSec: number, endSec: number, columns: number): Promise<AudioView> {
-    const video = this.lookup(videoId);
+    const video = await this.lookup(videoId);
     if (!(endSec > startSec) || startSec < 0 || endSec - startSec > MAX_VIEW_SEC) {
       throw new AppError('bad-input', `audio range ${startSec}-${endSec} s must be increasing, from >= 0, at most ${MAX_VIEW_SEC} s wide`);
     }
@@ -53,7 +53,7 @@ export class AudioViewService {
 
   /** RMS dBFS per second of the whole video; decodes (in chunks, nothing kept but the levels) what is missing. */
   async levels(videoId: string): Promise<number[]> {
-    const video = this.lookup(videoId);
+    const video = await this.lookup(videoId);
     const seconds = Math.ceil(video.probe.durationSec);
     const per = this.perSecond(video);
     for (let s = 0; s < seconds; s += CHUNK_SEC * 6) {

@@ -8,7 +8,7 @@ import { InferenceHost } from '../../../src-main/inference/inference-host';
 import { loadModelContract } from '../../../src-main/inference/onnx-metadata';
 import { probeVideo } from '../../../src-main/media';
 import { bundledModelPath, sampleVideoPath } from '../../../src-main/pipeline/app-paths';
-import { ProjectStore } from '../../../src-main/pipeline/project-store';
+import { MediaCache } from '../../../src-main/session/media-cache';
 
 const host = new InferenceHost();
 afterAll(() => host.dispose());
@@ -16,9 +16,10 @@ afterAll(() => host.dispose());
 it('finds audio-dependent seconds in the sample, and says so per second', async () => {
   const modelFile = bundledModelPath()!;
   const video = sampleVideoPath()!;
-  const store = await ProjectStore.create();
+  const media = await MediaCache.create();
   try {
-    const entry = store.addVideo(video, await probeVideo(video));
+    media.register('vsample', video, await probeVideo(video));
+    const entry = await media.video('vsample');
     const model = { ...(await loadModelContract(modelFile)), fileName: 'ccformer-tiny-synth.onnx' };
     const result = await listenCheck({ entry, host, model, modelFile, device: 'cpu', frame: 3 });
     expect(result.start).toBe(0);
@@ -29,6 +30,6 @@ it('finds audio-dependent seconds in the sample, and says so per second', async 
     for (const s of result.seconds) expect(s.flagged).toBe(s.labelled > 0 && s.changed < LISTEN_THRESHOLD);
     await expect(listenCheck({ entry, host, model, modelFile, device: 'cpu', frame: 10 })).rejects.toThrow(/outside the video/);
   } finally {
-    await store.dispose();
+    await media.dispose();
   }
 }, 120_000);
