@@ -20,13 +20,15 @@ import { renderMarkdown, type BenchReport, type BenchSection } from './report';
 import './bench-project';
 import './bench-prelabel';
 import './bench-floor';
+import './bench-assist';
+import './bench-propagation';
 import './bench-ccformer';
 
-const USAGE = 'usage: npm run bench [-- --only ID,ID --skip ID,ID --model FILE.onnx --runs N --size WxH --device cpu|auto '
+const USAGE = 'usage: npm run bench [-- --only ID,ID (or --suite) --skip ID,ID --model FILE.onnx --runs N --size WxH --device cpu|auto '
   + '--transport process|thread --out FILE.json --md FILE.md --<benchmark option> VALUE]';
 
 export async function benchMain(argv: string[]): Promise<number> {
-  const known = ['only', 'skip', 'model', 'runs', 'size', 'device', 'transport', 'out', 'md'] as const;
+  const known = ['only', 'suite', 'skip', 'model', 'runs', 'size', 'device', 'transport', 'out', 'md'] as const;
   const { values, tokens } = parseArgs({
     args: argv, strict: false, tokens: true,
     options: Object.fromEntries(known.map((k) => [k, { type: 'string' as const }])),
@@ -54,7 +56,8 @@ export async function benchMain(argv: string[]): Promise<number> {
     transport: str('transport') === 'thread' ? 'thread' : 'process', extra,
     log: (message) => void process.stderr.write(`bench: ${message}\n`),
   };
-  const only = str('only')?.split(',');
+  // `--suite` is the older name of `--only`.
+  const only = (str('only') ?? str('suite'))?.split(',');
   const skip = str('skip')?.split(',') ?? [];
   const chosen = registeredBenchmarks().filter((b) => (!only || only.includes(b.id)) && !skip.includes(b.id));
   if (chosen.length === 0) {

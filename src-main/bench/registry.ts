@@ -4,6 +4,9 @@
  * registration order. A benchmark returns figures, never judges them: the report compares each value with its
  * goal (report.ts).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** One figure. `goal`: "<= 1.0", ">= 10", "< 20", or "info" (no goal). */
 export interface BenchLine {
@@ -37,6 +40,16 @@ export interface Benchmark {
   /** What it measures, one line (the Markdown report's section name). */
   title: string;
   run(ctx: BenchContext): Promise<BenchLine[]>;
+}
+
+/** For benchmarks that need a scratch folder: made fresh for the run, removed after it. */
+export async function inTempDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'avs-bench-'));
+  try {
+    return await work(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const registry: Benchmark[] = [];

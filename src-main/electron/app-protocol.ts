@@ -1,11 +1,11 @@
 /**
  * avs-app://ui/...: the UI and the media of opened videos (see app-routes.ts for what may be read). Every
- * response carries the one CSP (src-main/shared/csp.ts) and nosniff. Files are read with net.fetch on file://
- * from main, which handles Range requests (<audio> seeks) and content types; the renderer itself never gets
- * file:// access.
+ * response carries the one CSP (src-main/shared/csp.ts) and nosniff. Files are answered by rangeResponse
+ * (server/range-response.ts: Range for <audio>/<video> seeking, which net.fetch on file:// ignores); Electron's
+ * fs reads inside app.asar, so the UI's own files need nothing else. The renderer never gets file:// access.
  */
-import { net, protocol } from 'electron';
-import { pathToFileURL } from 'node:url';
+import { protocol } from 'electron';
+import { rangeResponse } from '../server/range-response';
 import { APP_RESPONSE_HEADERS, routeAppRequest } from './app-routes';
 import { APP_SCHEME } from './bridge-channels';
 
@@ -22,8 +22,7 @@ export function handleAppProtocol(rendererDir: string, mediaFile: (mediaPath: st
     if (route.kind === 'refused') return new Response(null, { status: route.status, headers: APP_RESPONSE_HEADERS });
     const file = route.kind === 'renderer' ? route.file : await mediaFile(route.mediaPath);
     if (!file) return new Response(null, { status: 404, headers: APP_RESPONSE_HEADERS });
-    const range = request.headers.get('range');
-    const res = await net.fetch(pathToFileURL(file).href, range ? { headers: { range } } : {});
+    const res = await rangeResponse(file, request.headers.get('range'), request.method);
     const headers = new Headers(res.headers);
     for (const [name, value] of Object.entries(APP_RESPONSE_HEADERS)) headers.set(name, value);
     if (route.kind === 'media') headers.set('cache-control', 'no-cache');
