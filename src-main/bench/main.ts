@@ -5,11 +5,12 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bundledModelPath } from '../pipeline/app-paths';
 import { benchPrelabel, type BenchLine } from './bench-prelabel';
+import { benchProject } from './bench-project';
 import { benchPropagation } from './bench-propagation';
 import { benchAudioPanel, benchClick } from './bench-assist';
 
 /** Suites of `--suite a,b` (default: all), in the order they run. */
-export const SUITES = ['prelabel', 'click', 'audio-panel', 'propagation'] as const;
+export const SUITES = ['project', 'prelabel', 'click', 'audio-panel', 'propagation'] as const;
 
 export async function benchMain(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -33,6 +34,7 @@ export async function benchMain(argv: string[]): Promise<number> {
   const print = (lines: BenchLine[]): void => {
     for (const line of lines) process.stdout.write(`${JSON.stringify(line)}\n`);
   };
+  if (suites.includes('project')) print(await benchProject());
   if (suites.includes('prelabel')) {
     print(await benchPrelabel({
       model, width: width!, height: height!, runs: Number(values.runs ?? 3), device: values.device === 'auto' ? 'auto' : 'cpu',
