@@ -1,10 +1,11 @@
 /**
- * Propagation on the synthetic benchmark (models/ccformer/synth: every sampled frame has ground truth):
- * the Python generator writes AVSS clips as H.264 videos plus their visible-instance maps; for every object and
- * start second with the object clearly visible, its ground-truth mask is carried 1, 2 and 5 s by the app's
- * propagation (AssistService.propagate: re-segmenting each next frame from the previous mask's prompts) and by
- * plain copying; both are scored by IoU against that second's ground truth. Objects that leave the frame count
- * (IoU 0 for a non-empty prediction, 1 when both are empty) exactly as the generator says.
+ * Propagation on the synthetic benchmark (models/ccformer/synth: every sampled frame has ground truth): the
+ * Python generator writes AVSS clips as H.264 videos plus their visible-instance maps; for every object and start
+ * second with the object clearly visible, its ground-truth mask is carried 1, 2 and 5 s by the app's propagation
+ * (AssistService.propagate: re-segmenting each next frame from the previous mask's prompts, once per prompt
+ * variant; the default was chosen from these figures) and by plain copying; both are scored by IoU against that
+ * second's ground truth. Objects that leave the frame count as the generator says (IoU 0 for a non-empty
+ * prediction, 1 when both are empty).
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
