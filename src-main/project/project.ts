@@ -159,7 +159,7 @@ export class Project {
       await mkdir(maskDir(this.dir, videoId), { recursive: true });
       const written = [];
       for (const frame of frames) {
-        const bytes = encodeRaster(frame.raster);
+        const bytes = await encodeRaster(frame.raster);
         await atomicWriteFile(maskPath(this.dir, videoId, frame.index), bytes);
         this.remember(`${videoId}/${frame.index}`, { raster: frame.raster, dirtySeq: 0 });
         written.push({ index: frame.index, timeSec: frame.timeSec, source: frame.source, maskBytes: bytes.length });
@@ -338,7 +338,7 @@ export class Project {
     for (const copy of dirty) {
       const [videoId, frameText] = copy.key.split('/') as [string, string];
       const frame = Number(frameText);
-      const bytes = encodeRaster({ width: copy.width, height: copy.height, data: copy.data });
+      const bytes = await encodeRaster({ width: copy.width, height: copy.height, data: copy.data });
       await mkdir(maskDir(this.dir, videoId), { recursive: true });
       await atomicWriteFile(maskPath(this.dir, videoId, frame), bytes);
       for (const doc of [snapshot, this.manifest]) {
