@@ -24,7 +24,7 @@ import { serializeManifest } from '../project/manifest-file';
 import { createProject, openProject } from '../project/open-project';
 import type { ProjectListener } from '../project/project';
 import { encodeRaster } from '../project/raster-file';
-import type { BenchLine } from './bench-prelabel';
+import { registerBenchmark, type BenchLine } from './registry';
 
 const W = 1920;
 const H = 1080;
@@ -150,3 +150,5 @@ export async function benchProject(): Promise<BenchLine[]> {
 async function rmLock(dir: string): Promise<void> {
   rmSync(join(dir, '.avs-lock'), { force: true });
 }
+
+registerBenchmark({ id: 'project', title: 'project document: durable edits, open, save', run: () => benchProject() });
