@@ -16,7 +16,7 @@ import { InferenceHost } from '../inference/inference-host';
 import { frameSampleTimes, probeVideo } from '../media';
 import { maskIou } from '../shared/binary-mask';
 import { appRoot } from '../pipeline/app-paths';
-import type { BenchLine } from './bench-prelabel';
+import { inTempDir, registerBenchmark, type BenchLine } from './registry';
 
 export const CARRY_SECONDS = [1, 2, 5] as const;
 /** An object starts a carry only when it covers at least this fraction of the frame. */
@@ -103,3 +103,5 @@ export async function benchPropagation(dir: string, clips = 3, size = 224): Prom
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
+
+registerBenchmark({ id: 'propagation', title: 'propagation: IoU of masks carried 1, 2, 5 s on the synthetic benchmark', run: () => inTempDir((dir) => benchPropagation(dir)) });
