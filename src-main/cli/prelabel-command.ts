@@ -9,7 +9,8 @@ import { isBinary, maskValueName } from '../shared/onnx-contract';
 import { isDeviceChoice } from '../inference/providers';
 import { createAppCore } from '../ipc/app-core';
 import { bundledModelPath } from '../pipeline/app-paths';
-import { exportAvss, videoStem } from '../pipeline/export-avss';
+import { checkAvssDatasetFolder } from '../dataset/avss-writer';
+import { checkAvssExportable, exportAvss, videoStem } from '../pipeline/export-avss';
 import { parse, UsageError, type CliIo, PROG } from './cli-io';
 import { checkOutDir, progressPrinter } from './cli-support';
 import { browserDialogs } from './serve-command';
@@ -37,6 +38,11 @@ export interface PrelabelSummary {
   uids: string[];
   classes: string[];
   videos: { file: string; frames: number; seconds: number; classes: string[] }[];
+}
+
+/** What one video's clips take on disk, roughly (frames, masks, audio), for the up-front free-space check. */
+function estimateVideoBytes(video: VideoInfo): number {
+  return video.sampledFrames * (video.width * video.height * 0.5 + 32_000);
 }
 
 function classNames(result: PrelabelResult): string[] {
@@ -82,6 +88,9 @@ export async function runPrelabel(argv: string[], io: CliIo, signal: AbortSignal
     const info = core.store;
     const modelInfo = model.value as PrelabelResult['model'];
     if (isBinary(modelInfo)) throw new UsageError(`is a binary ${modelInfo.task} model; an AVSS dataset needs an AVSS model`, modelPath);
+    checkAvssExportable(modelInfo);
+    // A dataset we must not merge into is refused now, not after the whole pre-label.
+    await checkAvssDatasetFolder(outDir);
     const videos: { file: string; video: VideoInfo }[] = [];
     const stems = new Map<string, string>();
     for (const file of positionals) {
@@ -92,6 +101,8 @@ export async function runPrelabel(argv: string[], io: CliIo, signal: AbortSignal
       stems.set(stem, file);
       videos.push({ file, video });
     }
+    // Room for every clip, checked before any work (the export checks again, exactly, when it starts).
+    await checkOutDir(outDir, videos.reduce((sum, { video }) => sum + estimateVideoBytes(video), 0));
     core.events.subscribe(progressPrinter(io, (id) => videos.find((v) => v.video.videoId === id)?.file ?? id));
     const results: PrelabelResult[] = [];
     for (const { video } of videos) {

@@ -13,6 +13,7 @@ import { ONNX_INPUT_AUDIO, ONNX_INPUT_FRAMES, ONNX_OUTPUT_LOGITS } from '../shar
 import { clipAudio, logMelExamples } from '../features';
 import { encodePng } from '../dataset/png';
 import { logitsToMask } from '../masks';
+import { checkGraphSignature, checkLogitsDims, type GraphExpectation } from './graph-contract';
 import { availableProviders, openWithFallback } from './providers';
 import type { FeaturesOutput, FromWorker, RunOutput, ToWorker } from './worker-protocol';
 
@@ -22,6 +23,8 @@ const ort = requireHere('onnxruntime-node') as typeof Ort;
 ort.env.logLevel = 'error';
 
 let session: Ort.InferenceSession | null = null;
+/** The open model's file and what its graph must produce (checked again on every run's output). */
+let contract: { file: string; expect: GraphExpectation } | null = null;
 
 /** Runs as a worker thread (parentPort) or as a child process (process.send); see worker-channel.ts. */
 function post(msg: FromWorker, transfer: ArrayBuffer[] = []): void {
@@ -55,11 +58,21 @@ function createSession(file: string, provider: ProviderName): Promise<Ort.Infere
   });
 }
 
-async function open(file: string, device: Parameters<typeof openWithFallback>[1]): Promise<ProviderStatus> {
+async function open(file: string, device: Parameters<typeof openWithFallback>[1], expect?: GraphExpectation): Promise<ProviderStatus> {
   if (session) await session.release();
   session = null;
+  contract = null;
   const warn = (message: string): void => post({ type: 'log', level: 'warn', message });
   const opened = await openWithFallback(file, device, providers(), process.platform, createSession, warn);
+  if (expect) {
+    try {
+      checkGraphSignature(file, opened.session.inputMetadata, opened.session.outputMetadata, expect);
+    } catch (err) {
+      await opened.session.release();
+      throw err;
+    }
+    contract = { file, expect };
+  }
   session = opened.session;
   return opened.status;
 }
@@ -74,6 +87,12 @@ async function run(msg: Extract<ToWorker, { type: 'run' }>): Promise<RunOutput> 
   const logits = out[ONNX_OUTPUT_LOGITS];
   if (!logits || logits.type !== 'float32') throw new Error(`model output "${ONNX_OUTPUT_LOGITS}" is missing or not float32`);
   const dims = [...logits.dims];
+  try {
+    if (contract) checkLogitsDims(contract.file, dims, msg.t, contract.expect);
+  } catch (err) {
+    logits.dispose();
+    throw err;
+  }
   const raw = logits.data as Float32Array;
   if (msg.masks) {
     const [t, classes, height, width] = dims as [number, number, number, number];
@@ -110,7 +129,7 @@ async function handle(msg: ToWorker): Promise<void> {
       const value = features(msg);
       post({ type: 'ok', id: msg.id, value }, [value.audio.buffer as ArrayBuffer]);
     }
-    else if (msg.type === 'open') post({ type: 'ok', id: msg.id, value: await open(msg.file, msg.device) });
+    else if (msg.type === 'open') post({ type: 'ok', id: msg.id, value: await open(msg.file, msg.device, msg.expect) });
     else if (msg.type === 'run') {
       const value = await run(msg);
       post({ type: 'ok', id: msg.id, value }, runTransfers(value));

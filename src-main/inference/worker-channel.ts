@@ -9,6 +9,7 @@
  */
 import { fork } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
+import { onExitSync } from '../util/exit-cleanup';
 import type { FromWorker, ToWorker } from './worker-protocol';
 
 export type Transport = 'thread' | 'process';
@@ -47,9 +48,13 @@ export function startChannel(transport: Transport, script: string, events: Chann
   const child = fork(script, [], {
     serialization: 'advanced', execArgv: childExecArgv(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  const forget = onExitSync(() => void child.kill('SIGKILL'));
   child.on('message', (msg) => events.onMessage(msg as FromWorker));
   child.on('error', events.onExit);
-  child.on('exit', (code, signal) => events.onExit(new Error(`inference process exited (${signal ?? code})`)));
+  child.on('exit', (code, signal) => {
+    forget();
+    events.onExit(new Error(`inference process exited (${signal ?? code})`));
+  });
   return {
     post: (msg) => void child.send(msg),
     ref: () => {

@@ -3,6 +3,7 @@
  * buffers are transferred, never copied; the sender must not touch them afterwards.
  */
 import type { DeviceChoice, ProviderName, ProviderStatus } from '../shared/ipc-contract';
+import type { GraphExpectation } from './graph-contract';
 
 export interface RunInput {
   /** [T,3,H,W], normalised per the model contract. */
@@ -55,7 +56,8 @@ export interface FeaturesOutput {
 export type ToWorker =
   | { type: 'providers'; id: number }
   | ({ type: 'features'; id: number } & FeaturesInput)
-  | { type: 'open'; id: number; file: string; device: DeviceChoice }
+  /** `expect`: the graph is checked against the model's metadata before the session is used. */
+  | { type: 'open'; id: number; file: string; device: DeviceChoice; expect?: GraphExpectation }
   | ({ type: 'run'; id: number } & RunInput)
   | { type: 'close'; id: number };
 

@@ -107,6 +107,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       entry, store, host, model, modelFile, device, signal: controller.signal,
       onProgress: (p) => events.emit('prelabel:progress', { jobId, videoId, ...p }),
       onProvider: (status) => events.emit('provider:changed', status),
+      onWarning: (message) => events.log('warn', message),
     });
     jobs.set(jobId, { videoId, controller, done });
     done.then(
@@ -115,7 +116,9 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
         events.emit('prelabel:done', { jobId, result });
       },
       (err: unknown) => events.emit('prelabel:error', { jobId, videoId, error: toApiError(err) }),
-    ).finally(() => jobs.delete(jobId));
+    ).finally(() => jobs.delete(jobId))
+      // A listener that throws must not become an unhandled rejection (which would end the CLI with a stack).
+      .catch((err: unknown) => events.log('error', `event listener failed: ${toApiError(err).message}`));
     return jobId;
   }
 
@@ -144,8 +147,9 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     },
     'prelabel:result': async ({ videoId }) => store.result(store.video(videoId).id),
     'mask:save': async ({ videoId, index, pngBase64 }) => saveEditedMask(store, videoId, index, Buffer.from(pngBase64, 'base64')),
-    'export:avss': async ({ videoId, split, outDir }) => {
-      const chosen = outDir ?? (await options.dialogs.pickOutDir());
+    // The folder is main's choice (a dialog in Electron, --out in browser mode), never a path from the renderer.
+    'export:avss': async ({ videoId, split }) => {
+      const chosen = await options.dialogs.pickOutDir();
       return chosen ? exportAvss(store, videoId, { split, outDir: resolve(chosen) }) : null;
     },
   };

@@ -79,8 +79,8 @@ const validators: Validators = {
     return { videoId: id(o, 'videoId'), index, pngBase64: png };
   },
   'export:avss': (p) => {
-    const o = record(p, ['videoId', 'split'], ['outDir']);
-    return { videoId: id(o, 'videoId'), split: oneOf(o, 'split', SPLITS), ...optionalPath(o, 'outDir') };
+    const o = record(p, ['videoId', 'split']);
+    return { videoId: id(o, 'videoId'), split: oneOf(o, 'split', SPLITS) };
   },
 };
 

@@ -8,7 +8,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import type { DatasetSplit, ExportResult } from '../shared/ipc-contract';
+import type { DatasetSplit, ExportResult, ModelInfo } from '../shared/ipc-contract';
 import { AVSS_CLASSES } from '../shared/avss-classes';
 import { isBinary } from '../shared/onnx-contract';
 import { checkAvssDatasetFolder, commitAvss, DatasetTransaction, decodePng, stageAvssClip, type AvssClip, type MetadataRow } from '../dataset';
@@ -42,18 +42,24 @@ async function readMask(file: string, width: number, height: number): Promise<Ui
   return image.data;
 }
 
+/** Refuses a model whose masks cannot become AVSS labels (the CLI checks this before pre-labelling). */
+export function checkAvssExportable(model: ModelInfo): void {
+  if (isBinary(model)) {
+    throw new AppError('unsupported', `AVSS export needs a multi-class (AVSS) model; ${model.fileName} is a binary ${model.task} model`);
+  }
+  // Mask values are indices into the model's class list; the dataset's are AVSBench's 71 classes.
+  const classes = model.classes;
+  if (classes.length !== AVSS_CLASSES.length || classes.some((c, i) => c !== AVSS_CLASSES[i])) {
+    const which = classes.length === AVSS_CLASSES.length ? 'in another order or with other names' : `has ${classes.length}`;
+    throw new AppError('unsupported', `AVSS export needs a model with the ${AVSS_CLASSES.length} AVSBench classes; ${model.fileName} ${which}`);
+  }
+}
+
 export async function exportAvss(store: ProjectStore, videoId: string, opts: ExportOptions): Promise<ExportResult> {
   const entry = store.video(videoId);
   const result = store.result(videoId);
   if (!result) throw new AppError('bad-input', `${entry.info.fileName}: pre-label the video before exporting it`);
-  if (isBinary(result.model)) {
-    throw new AppError('unsupported', `AVSS export needs a multi-class (AVSS) model; ${result.model.fileName} is a binary ${result.model.task} model`);
-  }
-  // Mask values are indices into the model's class list; the dataset's are AVSBench's 71 classes.
-  const classes = result.model.classes;
-  if (classes.length !== AVSS_CLASSES.length || classes.some((c, i) => c !== AVSS_CLASSES[i])) {
-    throw new AppError('unsupported', `AVSS export needs a model with the 71 AVSBench classes; ${result.model.fileName} has ${classes.length} others`);
-  }
+  checkAvssExportable(result.model);
   const { width, height } = entry.probe;
   const t = result.model.framesPerClip;
   const total = entry.times.length;

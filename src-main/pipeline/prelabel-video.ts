@@ -6,15 +6,20 @@
  * inference worker, so the main thread only glues streams together.
  * A partial last window is padded as in training (frames: last frame repeated; audio: AVSS zero-pads, S4/MS3
  * repeat the last example) and only its real frames are kept.
+ * A video without an audio track is pre-labelled as silent: nothing can sound, so every mask is background and
+ * the model is not run (a warning says so). Frames or audio that end before the probed duration (a truncated
+ * file) are warned about once per video. Every promise started here is awaited on every path: a failure or a
+ * cancel while the frame JPEGs are being written waits for that job (stopped by the same signal) before leaving.
  */
 import { mkdir } from 'node:fs/promises';
 import type { DeviceChoice, FrameLabel, ModelInfo, PrelabelProgress, PrelabelResult, ProviderStatus } from '../shared/ipc-contract';
-import { isBinary } from '../shared/onnx-contract';
+import { expectedChannels, isBinary } from '../shared/onnx-contract';
 import type { InferenceHost } from '../inference/inference-host';
 import { extractAudio, streamFrames, type FramePick } from '../media';
 import { throwIfAborted } from '../util/abort';
 import { AppError } from './app-error';
 import { atomicWriteFile } from '../util/atomic-write';
+import { encodePng } from '../dataset/png';
 import type { ProjectStore, VideoEntry } from './project-store';
 
 export interface PrelabelOptions {
@@ -28,6 +33,8 @@ export interface PrelabelOptions {
   onProgress?: (p: Omit<PrelabelProgress, 'jobId' | 'videoId'>) => void;
   /** Called once the session is open: which provider runs (and why it fell back, if it did). */
   onProvider?: (status: ProviderStatus) => void;
+  /** Something the user should know about the result (silent video, truncated file): one line, file named. */
+  onWarning?: (message: string) => void;
 }
 
 interface DecodedWindow {
@@ -56,6 +63,50 @@ async function decodeWindow(entry: VideoEntry, times: number[], model: ModelInfo
   return { frames, picks };
 }
 
+/** Runs `work` with a job started beside it; the job is always settled before this returns or throws. */
+async function alongside<T>(job: (signal: AbortSignal) => Promise<void>, parent: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
+  const local = new AbortController();
+  const signal = parent ? AbortSignal.any([parent, local.signal]) : local.signal;
+  const running = job(signal);
+  running.catch(() => undefined); // owned: awaited below on every path
+  try {
+    const value = await work();
+    await running;
+    return value;
+  } catch (err) {
+    local.abort();
+    await running.catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Watches a video's decoded frames and audio for an early end (a truncated file); warns once each. */
+function truncationWatch(entry: VideoEntry, warn: (message: string) => void) {
+  const duration = entry.probe.durationSec;
+  // A frame gap this long before the stated end is not a frame rate: the stream stopped.
+  const slack = Math.max(1, 2 / entry.probe.fps);
+  let lastPts = 0;
+  let framesWarned = false;
+  let audioWarned = false;
+  return {
+    frames(times: readonly number[], ptsSec: readonly number[]): void {
+      for (const p of ptsSec) lastPts = Math.max(lastPts, p);
+      const lastTime = times[times.length - 1]!;
+      if (!framesWarned && lastTime - lastPts > slack) {
+        framesWarned = true;
+        warn(`${entry.file}: video frames end at ${lastPts.toFixed(1)} s though the file says ${duration.toFixed(1)} s (truncated file?); later seconds repeat the last frame`);
+      }
+    },
+    audio(startSec: number, wantedSec: number, decodedSec: number): void {
+      const end = startSec + decodedSec;
+      if (!audioWarned && decodedSec < wantedSec - 0.5 && end < duration - 1) {
+        audioWarned = true;
+        warn(`${entry.file}: audio ends at ${end.toFixed(1)} s though the file says ${duration.toFixed(1)} s (truncated file?); the rest is treated as silence`);
+      }
+    },
+  };
+}
+
 export async function prelabelVideo(o: PrelabelOptions): Promise<PrelabelResult> {
   const started = performance.now();
   const { entry, model, host, signal } = o;
@@ -65,31 +116,51 @@ export async function prelabelVideo(o: PrelabelOptions): Promise<PrelabelResult>
   const [height, width] = model.inputSize;
   const pad = isBinary(model) ? 'repeat' : 'zero';
   const progress = (stage: PrelabelProgress['stage'], done: number): void => o.onProgress?.({ stage, done, total });
+  const warn = o.onWarning ?? (() => undefined);
+  const watch = truncationWatch(entry, warn);
+  const silent = !entry.probe.hasAudio;
 
-  const provider = await host.ensureSession(o.modelFile, o.device, signal);
+  // The graph is checked against the model's metadata here, before any window is decoded.
+  const provider = await host.ensureSession(o.modelFile, o.device, signal, { channels: expectedChannels(model), inputSize: model.inputSize });
   o.onProvider?.(provider);
+  if (silent) warn(`${entry.file}: has no audio track: pre-labelled as silent (no sounding objects)`);
   await mkdir(o.store.dir(entry.id, 'mask'), { recursive: true });
   const frames: FrameLabel[] = [];
+  const background = silent ? encodePng(entry.probe.width, entry.probe.height, 1, new Uint8Array(entry.probe.width * entry.probe.height)) : undefined;
   for (let start = 0; start < total; start += t) {
     throwIfAborted(signal);
     const n = Math.min(t, total - start);
     const end = start + n;
     const times = entry.times.slice(start, end);
+    if (background) {
+      await o.store.writeFrames(entry, start, n, signal ? { signal } : {});
+      for (let k = 0; k < n; k++) {
+        await atomicWriteFile(o.store.maskFile(entry.id, start + k), background);
+        frames.push({ index: start + k, timeSec: times[k]!, classes: [], pixelCounts: [] });
+      }
+      progress('masks', end);
+      continue;
+    }
+    let decodedSamples = 0;
     const [decoded, wave] = await Promise.all([
       decodeWindow(entry, times, model, t, signal),
-      extractAudio(entry.file, { startSec: start, durationSec: n, sampleRate: model.sampleRate, probe: entry.probe, ...(signal ? { signal } : {}) }),
+      extractAudio(entry.file, {
+        startSec: start, durationSec: n, sampleRate: model.sampleRate, probe: entry.probe,
+        onDecoded: (samples) => { decodedSamples = samples; }, ...(signal ? { signal } : {}),
+      }),
     ]);
+    watch.frames(times, decoded.picks.map((p) => p.ptsSec));
+    watch.audio(start, n, decodedSamples / model.sampleRate);
     progress('decode', end);
     const features = await host.features({ wave, sampleRate: model.sampleRate, seconds: t, pad }, signal);
     progress('features', end);
-    // Full-size JPEGs of exactly the frames the model saw (the picks); the UI and the export use them.
-    const jpegs = o.store.writeFrames(entry, start, n, { picks: decoded.picks, ...(signal ? { signal } : {}) });
-    const out = await host.run({
+    // Full-size JPEGs of exactly the frames the model saw (the picks), written while the model runs.
+    const writeJpegs = (jobSignal: AbortSignal): Promise<void> => o.store.writeFrames(entry, start, n, { picks: decoded.picks, signal: jobSignal });
+    const out = await alongside(writeJpegs, signal, () => host.run({
       frames: decoded.frames, audio: features.audio, t, height, width,
       masks: { count: n, width: entry.probe.width, height: entry.probe.height },
-    }, signal);
+    }, signal));
     progress('inference', end);
-    await jpegs;
     for (let k = 0; k < n; k++) {
       const mask = out.masks![k]!;
       await atomicWriteFile(o.store.maskFile(entry.id, start + k), mask.png);

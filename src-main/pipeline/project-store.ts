@@ -7,12 +7,13 @@
  * opening a long video costs one probe, not a decode.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { FrameLabel, PrelabelResult, VideoInfo } from '../shared/ipc-contract';
 import { extractAudio, frameSampleTimes, writeFrameJpegs, type VideoProbe } from '../media';
+import { onExitSync } from '../util/exit-cleanup';
 import { AppError } from './app-error';
 import { WavWriter } from './wav-file';
 
@@ -35,7 +36,12 @@ export class ProjectStore {
   private readonly results = new Map<string, PrelabelResult>();
   private readonly pending = new Map<string, Promise<void>>();
 
-  private constructor(readonly workDir: string) {}
+  /** Removes the work folder if the process exits before dispose() (a forced exit after Ctrl+C). */
+  private readonly forgetExitHook: () => void;
+
+  private constructor(readonly workDir: string) {
+    this.forgetExitHook = onExitSync(() => rmSync(workDir, { recursive: true, force: true }));
+  }
 
   static async create(parent = tmpdir()): Promise<ProjectStore> {
     return new ProjectStore(await mkdtemp(join(parent, 'avs-annotator-')));
@@ -134,6 +140,7 @@ export class ProjectStore {
   async dispose(): Promise<void> {
     await Promise.allSettled(this.pending.values());
     await rm(this.workDir, { recursive: true, force: true });
+    this.forgetExitHook();
   }
 
   /** Runs `make` once per key; concurrent requests for the same batch wait for the same run. */

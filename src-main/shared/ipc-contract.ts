@@ -92,7 +92,8 @@ export interface RequestMap {
   'prelabel:result': { req: { videoId: string }; res: PrelabelResult | null };
   /** Replace one frame's class-index mask (edits); PNG bytes base64, single channel, video size. */
   'mask:save': { req: { videoId: string; index: number; pngBase64: string }; res: FrameLabel };
-  'export:avss': { req: { videoId: string; split: DatasetSplit; outDir?: string }; res: ExportResult | null };
+  /** The dataset folder is chosen by main (Electron: a folder dialog; browser mode: `serve --out`); null = cancelled. */
+  'export:avss': { req: { videoId: string; split: DatasetSplit }; res: ExportResult | null };
 }
 
 export interface PrelabelProgress {

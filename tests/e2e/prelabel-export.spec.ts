@@ -44,7 +44,9 @@ test('open a video, pre-label, see masks, export AVSS, validate on disk', async 
   const pageErrors: string[] = [];
   page.on('pageerror', (err) => pageErrors.push(err.message));
   const video = await sampleVideo(root, work);
-  server = await startServe(root);
+  // Browser mode exports to the server's --out folder: the page never sends a path for it.
+  const outDir = join(work, 'dataset');
+  server = await startServe(root, ['--out', outDir]);
 
   await page.goto(server.url);
   await page.getByTestId('video-path').fill(video);
@@ -93,9 +95,8 @@ test('open a video, pre-label, see masks, export AVSS, validate on disk', async 
   await page.keyboard.press(' ');
   await expect(page.getByTestId('play-toggle')).toHaveAttribute('aria-label', 'Play');
 
-  // Export into a fresh folder and validate what landed on disk.
-  const outDir = join(work, 'dataset');
-  await page.getByTestId('export-dir').fill(outDir);
+  // Export into the server's fresh --out folder and validate what landed on disk.
+  await expect(page.getByTestId('export-where')).toContainText('--out');
   await page.getByTestId('export-split').selectOption('val');
   await page.getByTestId('export-run').click();
   await expect(page.getByTestId('export-result')).toBeVisible({ timeout: 30_000 });

@@ -15,7 +15,7 @@ const GOOD: { [C in RequestChannel]: unknown } = {
   'prelabel:cancel': { jobId: 'j0123abcd' },
   'prelabel:result': { videoId: 'v0123abcd' },
   'mask:save': { videoId: 'v0123abcd', index: 3, pngBase64: 'iVBORw0KGgo=' },
-  'export:avss': { videoId: 'v0123abcd', split: 'train', outDir: '/data/avss' },
+  'export:avss': { videoId: 'v0123abcd', split: 'train' },
 };
 
 const BAD: [RequestChannel, unknown, string][] = [
@@ -37,7 +37,8 @@ const BAD: [RequestChannel, unknown, string][] = [
   ['mask:save', { videoId: 'v1', index: 0, pngBase64: 'not base64!' }, '"pngBase64" must be base64 PNG data'],
   ['mask:save', { videoId: 'v1', index: 0 }, 'missing field "pngBase64"'],
   ['export:avss', { videoId: 'v1', split: 'holdout' }, '"split" must be one of train, val, test'],
-  ['export:avss', { videoId: 'v1', split: 'val', outDir: {} }, '"outDir" must be a file path'],
+  // The export folder is main's choice: a path from the renderer is refused outright.
+  ['export:avss', { videoId: 'v1', split: 'val', outDir: '/etc' }, 'unexpected field "outDir"'],
 ];
 
 describe('IPC payload validation', () => {

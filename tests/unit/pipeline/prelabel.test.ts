@@ -1,6 +1,6 @@
 // prelabelVideo through the app core on a generated video and the real CCFormer graph: windows, progress,
 // masks in the store, edits, AVSS export accepted by the dataset validator, and cancellation of a long run.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserDialogs } from '../../../src-main/cli/serve-command';
@@ -76,16 +76,36 @@ describe('prelabelVideo', () => {
   });
 
   it('exports an AVSS dataset the validator accepts, and re-exporting never doubles rows', async () => {
-    const outDir = join(tmp.dir, 'dataset');
-    const first = await core.handleRequest('export:avss', { videoId: video.videoId, split: 'val', outDir });
+    const outDir = join(tmp.dir, 'out'); // main's choice (browser mode: --out); the renderer sends no path
+    const first = await core.handleRequest('export:avss', { videoId: video.videoId, split: 'val' });
     expect(first).toMatchObject({ ok: true, value: { uids: ['street-scene_0_10000', 'street-scene_10000_12000'], rowsAdded: 2 } });
     expect(await validateAvssDataset(outDir)).toEqual([]);
     const edited = decodePng(readFileSync(join(outDir, 'v2', 'street-scene_0_10000', 'labels_semantic', '3.png')));
     expect(edited.data[0]).toBe(5);
-    const again = await core.handleRequest('export:avss', { videoId: video.videoId, split: 'val', outDir });
+    const again = await core.handleRequest('export:avss', { videoId: video.videoId, split: 'val' });
     expect(again).toMatchObject({ ok: true, value: { rowsAdded: 0 } });
     expect(readFileSync(join(outDir, 'metadata.csv'), 'utf8').trim().split('\n')).toHaveLength(3);
     expect(await validateAvssDataset(outDir)).toEqual([]);
+  });
+
+  it('an export that fails in its last window leaves the previous dataset exactly as it was', async () => {
+    const outDir = join(tmp.dir, 'out');
+    const before = readFileSync(join(outDir, 'metadata.csv'), 'utf8');
+    const firstClip = readFileSync(join(outDir, 'v2', 'street-scene_0_10000', 'labels_semantic', '3.png'));
+    const mask = (await core.mediaFile(`${video.videoId}/mask/11.png`))!;
+    const kept = readFileSync(mask);
+    rmSync(mask);
+    try {
+      // Window 1 (0-10 s) stages fine, window 2 fails: nothing of this export may become visible.
+      const failed = await core.handleRequest('export:avss', { videoId: video.videoId, split: 'test' });
+      expect(failed).toMatchObject({ ok: false, error: { code: 'not-found', message: expect.stringMatching(/mask 11\.png is missing/) } });
+      expect(readFileSync(join(outDir, 'metadata.csv'), 'utf8')).toBe(before);
+      expect(readFileSync(join(outDir, 'v2', 'street-scene_0_10000', 'labels_semantic', '3.png'))).toEqual(firstClip);
+      expect(readdirSync(outDir).sort()).toEqual(['label2idx.json', 'metadata.csv', 'v2']);
+      expect(await validateAvssDataset(outDir)).toEqual([]);
+    } finally {
+      writeFileSync(mask, kept);
+    }
   });
 });
 
