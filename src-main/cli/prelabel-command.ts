@@ -12,6 +12,7 @@ import { bundledModelPath } from '../pipeline/app-paths';
 import { checkAvssDatasetFolder } from '../dataset/avss-writer';
 import { checkAvssExportable, exportAvss, videoStem } from '../pipeline/export-avss';
 import { parse, UsageError, type CliIo, PROG } from './cli-io';
+import { throwIfAborted } from '../util/abort';
 import { checkOutDir, progressPrinter } from './cli-support';
 import { browserDialogs } from './serve-command';
 
@@ -106,9 +107,11 @@ export async function runPrelabel(argv: string[], io: CliIo, signal: AbortSignal
     core.events.subscribe(progressPrinter(io, (id) => videos.find((v) => v.video.videoId === id)?.file ?? id));
     const results: PrelabelResult[] = [];
     for (const { video } of videos) {
+      throwIfAborted(signal); // a Ctrl+C while probing or loading must not start the next job
       const jobId = core.startPrelabel(video.videoId, device);
       const cancel = (): void => void core.handleRequest('prelabel:cancel', { jobId });
       signal.addEventListener('abort', cancel, { once: true });
+      if (signal.aborted) cancel();
       try {
         results.push(await core.jobDone(jobId));
       } finally {
@@ -120,6 +123,7 @@ export async function runPrelabel(argv: string[], io: CliIo, signal: AbortSignal
       classes: [], videos: [],
     };
     for (const [i, { file, video }] of videos.entries()) {
+      throwIfAborted(signal);
       const exported = await exportAvss(info, video.videoId, { split, outDir, signal });
       summary.uids.push(...exported.uids);
       const result = results[i]!;

@@ -35,14 +35,14 @@ export async function saveEditedMask(store: ProjectStore, videoId: string, index
     throw new AppError('bad-input', `mask:save: frame ${index} does not exist (the video has ${entry.times.length} sampled frames)`);
   }
   let image: PngImage;
-  try {
-    image = decodePng(png);
-  } catch (err) {
-    throw new AppError('bad-input', `mask:save: ${(err as Error).message}`);
-  }
   const { width, height } = entry.probe;
-  if (image.width !== width || image.height !== height) {
-    throw new AppError('bad-input', `mask:save: mask is ${image.width}x${image.height}, the video is ${width}x${height}`);
+  try {
+    // The size is checked from the header, before anything is inflated, and inflating stops at that size.
+    image = decodePng(png, { width, height });
+  } catch (err) {
+    const sized = /^PNG is (\d+x\d+), expected/.exec((err as Error).message);
+    if (sized) throw new AppError('bad-input', `mask:save: mask is ${sized[1]}, the video is ${width}x${height}`);
+    throw new AppError('bad-input', `mask:save: ${(err as Error).message}`);
   }
   const data = classIndices(image);
   const result = store.result(videoId);

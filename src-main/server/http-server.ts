@@ -13,11 +13,15 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { HandleRequest } from '../ipc/dispatch';
+import type { ApiError } from '../shared/ipc-contract';
 import type { EventBus } from '../ipc/event-bus';
-import { resolveInside, sendFile, sendJson, sendText } from './files';
+import { resolveRealInside, sendFile, sendJson, sendText } from './files';
 import {
   COMMON_HEADERS, contentSecurityPolicy, isLoopbackHost, newToken, tokenCookie, tokenSource,
 } from './security';
+
+/** A request the server refuses as such (malformed payload, unknown channel or id) is a 4xx. */
+const ERROR_STATUS: Partial<Record<ApiError['code'], number>> = { 'bad-input': 400, 'not-found': 404 };
 
 /** Mask PNGs arrive base64 in JSON; the validator caps them at 48 MB of base64. */
 const MAX_BODY_BYTES = 50 * 1024 * 1024;
@@ -40,22 +44,39 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+class BodyTooLarge extends Error {}
+
+/** The body as text, or BodyTooLarge as soon as it passes the cap (the rest is not buffered). */
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
+    if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
+      reject(new BodyTooLarge());
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
+    let over = false;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error('request body too large'));
-        req.destroy();
-        return;
+      if (size > MAX_BODY_BYTES && !over) {
+        over = true;
+        chunks.length = 0;
+        reject(new BodyTooLarge());
       }
-      chunks.push(chunk);
+      if (!over) chunks.push(chunk);
     });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+/** A URL path decoded once, or null when an escape is malformed (`%E0%A4%A`, a lone `%`). */
+function decodedPath(pathname: string): string | null {
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    return null;
+  }
 }
 
 const NO_RENDERER_PAGE = '<!doctype html><meta charset="utf-8"><title>AVS Annotator</title>'
@@ -77,18 +98,32 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       const text = await readBody(req);
       payload = text.length === 0 ? {} : JSON.parse(text);
     } catch (err) {
-      return sendJson(res, 400, { ok: false, error: { code: 'bad-input', message: `invalid request body: ${(err as Error).message}` } }, COMMON_HEADERS);
+      if (err instanceof BodyTooLarge) {
+        // Answer, then drop the connection: the rest of the body is never read.
+        res.once('finish', () => req.destroy());
+        return sendJson(res, 413, { ok: false, error: { code: 'bad-input', message: `request body larger than ${MAX_BODY_BYTES >> 20} MB` } }, { ...COMMON_HEADERS, connection: 'close' });
+      }
+      return sendJson(res, 400, { ok: false, error: { code: 'bad-input', message: `invalid request body: ${(err as Error).message.slice(0, 200)}` } }, COMMON_HEADERS);
     }
-    sendJson(res, 200, await options.handleRequest(channel, payload), COMMON_HEADERS);
+    const result = await options.handleRequest(channel, payload);
+    // The body is the Result either way (the client reads it); the status says what kind of failure it is.
+    const status = result.ok ? 200 : (ERROR_STATUS[result.error.code] ?? 200);
+    sendJson(res, status, result, COMMON_HEADERS);
   }
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!isLoopbackHost(req.headers.host, port)) return sendText(res, 403, 'forbidden host', COMMON_HEADERS);
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    } catch {
+      return sendText(res, 400, 'malformed URL', COMMON_HEADERS);
+    }
     const source = tokenSource(req, url, token, port);
     const isApi = url.pathname.startsWith('/api/');
     if (!source || (isApi && source !== 'header')) return sendText(res, 403, 'missing or wrong token', COMMON_HEADERS);
-    if (isApi) return api(req, res, decodeURIComponent(url.pathname.slice(5)));
+    if (decodedPath(url.pathname) === null) return sendText(res, 400, 'malformed URL escape', COMMON_HEADERS);
+    if (isApi) return api(req, res, decodedPath(url.pathname.slice(5))!);
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'method not allowed', COMMON_HEADERS);
     if (url.pathname.startsWith('/media/')) {
       const file = await options.mediaFile(url.pathname.slice('/media/'.length));
@@ -102,7 +137,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       res.end(NO_RENDERER_PAGE);
       return;
     }
-    const file = resolveInside(options.rendererDir, url.pathname);
+    // Confined to the UI folder, symbolic links included (a link pointing out of it is not followed).
+    const file = await resolveRealInside(options.rendererDir, url.pathname);
     if (!file) return sendText(res, 404, 'not found', COMMON_HEADERS);
     return sendFile(req, res, file, headers);
   }
