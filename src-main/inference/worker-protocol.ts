@@ -4,6 +4,9 @@
  */
 import type { DeviceChoice, ProviderName, ProviderStatus } from '../shared/ipc-contract';
 import type { GraphExpectation } from './graph-contract';
+import type {
+  SamDecodeInput, SamDecodeOutput, SamEncodeInput, SamEncodeOutput, SamOpenInput, SamOpenOutput,
+} from '../assist/sam-protocol';
 
 export interface RunInput {
   /** [T,3,H,W], normalised per the model contract. */
@@ -59,7 +62,11 @@ export type ToWorker =
   /** `expect`: the graph is checked against the model's metadata before the session is used. */
   | { type: 'open'; id: number; file: string; device: DeviceChoice; expect?: GraphExpectation }
   | ({ type: 'run'; id: number } & RunInput)
-  | { type: 'close'; id: number };
+  | { type: 'close'; id: number }
+  // Click-to-mask (src-main/assist/sam-runtime.ts): a second pair of sessions in the same worker.
+  | ({ type: 'sam:open'; id: number } & SamOpenInput)
+  | ({ type: 'sam:encode'; id: number } & SamEncodeInput)
+  | ({ type: 'sam:decode'; id: number } & SamDecodeInput);
 
 export interface WorkerReplyValues {
   providers: ProviderName[];
@@ -67,6 +74,10 @@ export interface WorkerReplyValues {
   open: ProviderStatus;
   run: RunOutput;
   close: null;
+  'sam:open': SamOpenOutput;
+  'sam:encode': SamEncodeOutput;
+  /** null: the frame's embedding is not cached (encode it first). */
+  'sam:decode': SamDecodeOutput | null;
 }
 
 export type FromWorker =

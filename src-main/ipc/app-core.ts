@@ -13,7 +13,6 @@ import { probeVideo, resolveFfmpeg } from '../media';
 import { AppError, toApiError } from '../pipeline/app-error';
 import { appVersion } from '../pipeline/app-paths';
 import { exportAvss } from '../pipeline/export-avss';
-import { saveEditedMask } from '../pipeline/mask-edits';
 import { prelabelVideo } from '../pipeline/prelabel-video';
 import { ProjectStore } from '../pipeline/project-store';
 import { createRequestHandler, type HandleRequest, type Handlers } from './dispatch';
@@ -60,6 +59,18 @@ interface Job {
   videoId: string;
   controller: AbortController;
   done: Promise<PrelabelResult>;
+}
+
+/** Placeholder until the project layer (src-main/project/) is wired: the contract is fixed, handlers follow. */
+function pendingProjectHandlers(): Pick<Handlers, Extract<keyof Handlers, `project:${string}`>> {
+  const pending = async (): Promise<never> => {
+    throw new AppError('unsupported', 'projects are not available in this build yet');
+  };
+  return {
+    'project:open': pending, 'project:create': pending, 'project:close': pending, 'project:recent': pending,
+    'project:state': pending, 'project:raster': pending, 'project:edit': pending, 'project:flush': pending,
+    'project:relink': pending,
+  };
 }
 
 export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
@@ -146,12 +157,12 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       return { cancelled: job !== undefined };
     },
     'prelabel:result': async ({ videoId }) => store.result(store.video(videoId).id),
-    'mask:save': async ({ videoId, index, pngBase64 }) => saveEditedMask(store, videoId, index, Buffer.from(pngBase64, 'base64')),
     // The folder is main's choice (a dialog in Electron, --out in browser mode), never a path from the renderer.
     'export:avss': async ({ videoId, split }) => {
       const chosen = await options.dialogs.pickOutDir();
       return chosen ? exportAvss(store, videoId, { split, outDir: resolve(chosen) }) : null;
     },
+    ...pendingProjectHandlers(),
   };
 
   return {

@@ -3,7 +3,9 @@
  * runs in any Chromium where no Electron binary exists. Routes:
  *   GET  /?token=T            the built renderer's index.html (+ a SameSite cookie for its assets), strict CSP
  *   GET  /assets/...          renderer files (token via cookie or query)
- *   POST /api/{channel}       JSON payload -> Result JSON (token via `x-avs-token` header only)
+ *   POST /api/{channel}       payload -> Result (token via `x-avs-token` header only). JSON both ways, except values
+ *                             holding typed arrays (rasters, pixel patches): those travel as
+ *                             `application/octet-stream` framed by shared/binary-message.ts, in either direction
  *   GET  /media/{mediaPath}   frames, thumbs, masks, audio of opened videos only
  *   WS   /events?token=T      EventMap messages as {channel, payload}
  */
@@ -13,18 +15,18 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { HandleRequest } from '../ipc/dispatch';
-import type { ApiError } from '../shared/ipc-contract';
 import type { EventBus } from '../ipc/event-bus';
+import type { ApiError } from '../shared/ipc-contract';
+import {
+  BINARY_CONTENT_TYPE, MAX_BINARY_MESSAGE_BYTES, decodeBinaryMessage, encodeBinaryMessage, hasBinary,
+} from '../shared/binary-message';
 import { resolveRealInside, sendFile, sendJson, sendText } from './files';
 import {
   COMMON_HEADERS, contentSecurityPolicy, isLoopbackHost, newToken, tokenCookie, tokenSource,
 } from './security';
 
-/** A request the server refuses as such (malformed payload, unknown channel or id) is a 4xx. */
-const ERROR_STATUS: Partial<Record<ApiError['code'], number>> = { 'bad-input': 400, 'not-found': 404 };
-
-/** Mask PNGs arrive base64 in JSON; the validator caps them at 48 MB of base64. */
-const MAX_BODY_BYTES = 50 * 1024 * 1024;
+/** JSON bodies are small; binary ones (edit batches with pixel patches) are capped by the framing's limit. */
+const MAX_JSON_BYTES = 1024 * 1024;
 
 export interface ServerOptions {
   port?: number;
@@ -44,13 +46,17 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-class BodyTooLarge extends Error {}
+class BodyTooLarge extends Error {
+  constructor(readonly limit: number) {
+    super(`request body larger than ${limit} bytes`);
+  }
+}
 
-/** The body as text, or BodyTooLarge as soon as it passes the cap (the rest is not buffered). */
-function readBody(req: IncomingMessage): Promise<string> {
+/** The body, or BodyTooLarge as soon as it passes `limit` (the rest is not buffered; the caller answers 413). */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
-      reject(new BodyTooLarge());
+    if (Number(req.headers['content-length'] ?? 0) > limit) {
+      reject(new BodyTooLarge(limit));
       return;
     }
     const chunks: Buffer[] = [];
@@ -58,14 +64,14 @@ function readBody(req: IncomingMessage): Promise<string> {
     let over = false;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES && !over) {
+      if (size > limit && !over) {
         over = true;
         chunks.length = 0;
-        reject(new BodyTooLarge());
+        reject(new BodyTooLarge(limit));
       }
       if (!over) chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -79,6 +85,9 @@ function decodedPath(pathname: string): string | null {
   }
 }
 
+/** A request the server refuses as such (malformed payload, unknown channel or id) is a 4xx. */
+const ERROR_STATUS: Partial<Record<ApiError['code'], number>> = { 'bad-input': 400, 'not-found': 404 };
+
 const NO_RENDERER_PAGE = '<!doctype html><meta charset="utf-8"><title>AVS Annotator</title>'
   + '<p>The renderer is not built yet: run <code>npm run build:renderer</code> and reload.</p>';
 
@@ -89,26 +98,31 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   async function api(req: IncomingMessage, res: ServerResponse, channel: string): Promise<void> {
     if (req.method !== 'POST') return sendText(res, 405, 'POST only', COMMON_HEADERS);
-    // JSON only: an HTML form cannot send it, one more guard against cross-site posts.
-    if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) {
-      return sendJson(res, 415, { ok: false, error: { code: 'bad-input', message: 'content-type must be application/json' } }, COMMON_HEADERS);
+    // JSON or our binary framing only: an HTML form can send neither, one more guard against cross-site posts.
+    const type = String(req.headers['content-type'] ?? '');
+    const binary = type.startsWith(BINARY_CONTENT_TYPE);
+    if (!binary && !type.startsWith('application/json')) {
+      return sendJson(res, 415, { ok: false, error: { code: 'bad-input', message: `content-type must be application/json or ${BINARY_CONTENT_TYPE}` } }, COMMON_HEADERS);
     }
     let payload: unknown;
     try {
-      const text = await readBody(req);
-      payload = text.length === 0 ? {} : JSON.parse(text);
+      const body = await readBody(req, binary ? MAX_BINARY_MESSAGE_BYTES : MAX_JSON_BYTES);
+      payload = binary ? decodeBinaryMessage(body) : body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
     } catch (err) {
       if (err instanceof BodyTooLarge) {
         // Answer, then drop the connection: the rest of the body is never read.
         res.once('finish', () => req.destroy());
-        return sendJson(res, 413, { ok: false, error: { code: 'bad-input', message: `request body larger than ${MAX_BODY_BYTES >> 20} MB` } }, { ...COMMON_HEADERS, connection: 'close' });
+        return sendJson(res, 413, { ok: false, error: { code: 'bad-input', message: err.message } }, { ...COMMON_HEADERS, connection: 'close' });
       }
       return sendJson(res, 400, { ok: false, error: { code: 'bad-input', message: `invalid request body: ${(err as Error).message.slice(0, 200)}` } }, COMMON_HEADERS);
     }
     const result = await options.handleRequest(channel, payload);
     // The body is the Result either way (the client reads it); the status says what kind of failure it is.
-    const status = result.ok ? 200 : (ERROR_STATUS[result.error.code] ?? 200);
-    sendJson(res, status, result, COMMON_HEADERS);
+    if (!result.ok) return sendJson(res, ERROR_STATUS[result.error.code] ?? 200, result, COMMON_HEADERS);
+    if (!hasBinary(result)) return sendJson(res, 200, result, COMMON_HEADERS);
+    const bytes = encodeBinaryMessage(result);
+    res.writeHead(200, { ...COMMON_HEADERS, 'content-type': BINARY_CONTENT_TYPE, 'content-length': String(bytes.length), 'cache-control': 'no-store' });
+    res.end(bytes);
   }
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
