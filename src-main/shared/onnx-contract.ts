@@ -89,10 +89,11 @@ export const CONTRACT_LIMITS = {
   classes: 256, // class-index masks are 8-bit
 } as const;
 
-function positiveInt(file: string, key: string, raw: unknown, max: number, min = 1): number {
-  const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : typeof raw === 'number' ? raw : NaN;
+/** An integer in [min, max]: `raw` is a metadata string, or a JSON number from inside a list (not a string). */
+function positiveInt(file: string, key: string, raw: unknown, max: number, min = 1, fromText = true): number {
+  const n = fromText && typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : typeof raw === 'number' ? raw : NaN;
   if (!Number.isInteger(n) || n < min || n > max) {
-    const shown = raw === undefined ? 'nothing' : typeof raw === 'string' ? raw.slice(0, 40) : JSON.stringify(raw);
+    const shown = raw === undefined ? 'nothing' : typeof raw === 'string' && fromText ? raw.slice(0, 40) : JSON.stringify(raw)?.slice(0, 40);
     throw new ModelContractError(file, `model metadata "${key}" must be an integer from ${min} to ${max}, got ${shown}`);
   }
   return n;
@@ -114,7 +115,7 @@ export function parseModelContract(file: string, props: Record<string, string>):
     throw new ModelContractError(file, `model metadata "classes" of a binary ${task} model must list one name, lists ${classes.length}`);
   }
   if (task === 'avss' && classes.length < 2) throw new ModelContractError(file, 'model metadata "classes" of an avss model must list background and at least one class');
-  const size = parseJsonArray(file, 'input_size', props[METADATA_KEYS.inputSize], 2).map((v) => positiveInt(file, 'input_size', v, L.inputSide));
+  const size = parseJsonArray(file, 'input_size', props[METADATA_KEYS.inputSize], 2).map((v) => positiveInt(file, 'input_size', v, L.inputSide, 1, false));
   const framesPerClip = positiveInt(file, 'frames_per_clip', props[METADATA_KEYS.framesPerClip], L.framesPerClip);
   const floats = framesPerClip * 3 * size[0]! * size[1]!;
   if (floats > L.frameTensorFloats) {

@@ -51,3 +51,19 @@ export async function checkRegularFile(file: string, what: string): Promise<numb
     await handle.close();
   }
 }
+
+/** The bytes of `file`, undefined when it does not exist; a FIFO, folder or device there is refused, never read. */
+export async function readRegularIfExists(file: string, what: string): Promise<Buffer | undefined> {
+  let handle: fs.FileHandle;
+  try {
+    handle = await openRegularFile(file, what);
+  } catch (err) {
+    if (errnoOf(err) === 'ENOENT') return undefined;
+    throw err;
+  }
+  try {
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+}

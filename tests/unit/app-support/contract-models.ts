@@ -1,7 +1,8 @@
 /**
  * Small ONNX graphs that break the model contract in one way each (built with the `onnx` package of the project's
  * Python, once per test file): wrong input names, a wrong rank, an AVSS model whose output has 3 channels (stated
- * in the graph, or symbolic so only the run shows it), and a 3-class "avss" model that the AVSS export cannot map.
+ * in the graph, or symbolic so only the run shows it), a 3-class "avss" model that the AVSS export cannot map, and
+ * metadata with std = 0 or a huge frames_per_clip.
  * Every graph is frames -> 1x1 Conv (zero weights) -> logits, at 32x32; `audio` is an unused input.
  */
 import { execFileSync } from 'node:child_process';
@@ -9,7 +10,7 @@ import { join } from 'node:path';
 import { AVSS_CLASSES } from '../../../src-main/shared/avss-classes';
 import { python } from './test-model';
 
-export type ContractCase = 'wrong-inputs' | 'frames-rank-3' | 'avss-3-channels' | 'avss-symbolic-3-channels' | 'three-classes' | 'good';
+export type ContractCase = 'wrong-inputs' | 'frames-rank-3' | 'avss-3-channels' | 'avss-symbolic-3-channels' | 'three-classes' | 'std-zero' | 'huge-window' | 'good';
 
 const SCRIPT = String.raw`
 import json, sys
@@ -20,7 +21,7 @@ from onnx import TensorProto, helper, numpy_helper
 out_dir, classes_json = sys.argv[1], sys.argv[2]
 avss = json.loads(classes_json)
 
-def build(name, frames="frames", audio="audio", frames_shape=("T", 3, 32, 32), channels=71, out_c=None, classes=avss):
+def build(name, frames="frames", audio="audio", frames_shape=("T", 3, 32, 32), channels=71, out_c=None, classes=avss, **over):
     w = numpy_helper.from_array(np.zeros((channels, 3, 1, 1), np.float32), "w")
     inputs = [helper.make_tensor_value_info(frames, TensorProto.FLOAT, list(frames_shape)),
               helper.make_tensor_value_info(audio, TensorProto.FLOAT, ["T", 1, 96, 64])]
@@ -35,7 +36,7 @@ def build(name, frames="frames", audio="audio", frames_shape=("T", 3, 32, 32), c
     model.ir_version = 8
     meta = {"task": "avss", "classes": json.dumps(classes), "input_size": "[32, 32]", "frames_per_clip": "10",
             "mean": "[0.485, 0.456, 0.406]", "std": "[0.229, 0.224, 0.225]", "sample_rate": "16000",
-            "model": "contract-test", "variant": name, "version": "0"}
+            "model": "contract-test", "variant": name, "version": "0", **over}
     for k, v in meta.items():
         model.metadata_props.append(onnx.StringStringEntryProto(key=k, value=v))
     onnx.save(model, f"{out_dir}/{name}.onnx")
@@ -46,6 +47,8 @@ build("frames-rank-3", frames_shape=("T", 3, 32))
 build("avss-3-channels", channels=3)
 build("avss-symbolic-3-channels", channels=3, out_c="C")
 build("three-classes", channels=3, classes=["background", "guitar", "piano"])
+build("std-zero", std="[0, 0.224, 0.225]")
+build("huge-window", frames_per_clip="100000")
 `;
 
 /** Writes every case into `dir`; returns the path of one by name. */

@@ -55,6 +55,8 @@ describe('refused at once with one line and exit 2', () => {
     ['a frames input of rank 3', () => [clip, '--model', contract('frames-rank-3')], /frames-rank-3\.onnx: model input "frames" must have rank 4/],
     ['3 output channels for 71 classes', () => [clip, '--model', contract('avss-3-channels')], /avss-3-channels\.onnx: model output "logits" has 3 channels but its metadata lists 71 classes$/],
     ['3 channels only the run shows', () => [clip, '--model', contract('avss-symbolic-3-channels')], /avss-symbolic-3-channels\.onnx: model output "logits" has 3 channels but its metadata lists 71 classes$/],
+    ['std = 0', () => [clip, '--model', contract('std-zero')], /std-zero\.onnx: model metadata "std" must be positive numbers/],
+    ['a huge frames_per_clip', () => [clip, '--model', contract('huge-window')], /huge-window\.onnx: model metadata "frames_per_clip" must be an integer from 1 to 64, got 100000$/],
     ['an AVSS export from a 3-class model', () => [clip, '--model', contract('three-classes')], /AVSS export needs a model with the 71 AVSBench classes; three-classes\.onnx has 3$/],
   ];
   it.each(cases)('%s', async (_name, args, message) => {
