@@ -8,7 +8,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 // Ctrl+C before the CLI is loaded (building, importing) still ends with the documented 130, not a signal death.
-const early = () => process.exit(130);
+const early = () => {
+  process.stderr.write('avs-annotator: error: interrupted\n');
+  process.exit(130);
+};
 process.on('SIGINT', early);
 process.on('SIGTERM', early);
 

@@ -7,6 +7,7 @@ import { appVersion } from '../pipeline/app-paths';
 import { toApiError } from '../pipeline/app-error';
 import { errorLine, processIo, UsageError, type CliIo, PROG } from './cli-io';
 import { runDemo, DEMO_HELP } from './demo-command';
+import { runExport, EXPORT_HELP } from './export-command';
 import { runPrelabel, PRELABEL_HELP } from './prelabel-command';
 import { runServe, SERVE_HELP } from './serve-command';
 
@@ -15,8 +16,10 @@ const HELP = `Usage: ${PROG} <command> [options]
 Pre-label sounding objects in videos with CCFormer and export AVSBench datasets.
 
 Commands:
-  prelabel VIDEO... --out DIR   pre-label videos and write an AVSS dataset
-  serve [--port N]              run the annotator UI in your browser (127.0.0.1 only)
+  prelabel VIDEO... --project DIR | --out DIR
+                                pre-label videos into a project and/or an AVSS dataset
+  serve [--project DIR]         run the annotator UI in your browser (127.0.0.1 only)
+  export PROJECT --out DIR      write a project's videos as an AVSS dataset
   demo                          pre-label the bundled sample, write its dataset, open the UI
 
 Options:
@@ -39,6 +42,7 @@ type Command = (argv: string[], io: CliIo, signal: AbortSignal) => Promise<numbe
 const COMMANDS: Record<string, { run: Command; help: string }> = {
   prelabel: { run: runPrelabel, help: PRELABEL_HELP },
   serve: { run: runServe, help: SERVE_HELP },
+  export: { run: runExport, help: EXPORT_HELP },
   demo: { run: runDemo, help: DEMO_HELP },
 };
 
@@ -66,7 +70,7 @@ export async function main(argv: string[], io: CliIo = processIo, signal?: Abort
   const onAbort = (): void => controller.abort();
   signal?.addEventListener('abort', onAbort, { once: true });
   // Ctrl+C and a plain `kill` both stop the command cleanly (the work folder is removed, children killed,
-  // nothing half-written) and exit 130. Should the command not wind down within the grace period, or a second
+  // nothing half-written, an open project flushed and closed by the command's core.dispose()) and exit 130. Should the command not wind down within the grace period, or a second
   // signal come, the process exits 130 anyway: exit hooks kill the children and remove the work folder.
   let interrupted = false;
   const onSignal = (): void => {

@@ -1,26 +1,36 @@
 /**
- * `avs-annotator prelabel VIDEO... --out DIR`: pre-label videos and write an AVSS dataset. Everything that can
- * be checked is checked before the first byte is written (arguments, model, every video, the output folder), and
- * every video is pre-labelled before any is exported, so bad input never leaves a half-written dataset.
+ * `avs-annotator prelabel VIDEO... --project DIR | --out DIR`: pre-label videos into a project (created if
+ * missing) and/or write an AVSS dataset. Everything that can be checked is checked before the first byte is
+ * written (arguments, model, every video, the output folder), and every video is pre-labelled before any is
+ * exported, so bad input never leaves a half-written dataset. Without --project the pre-label lives in a
+ * temporary project that is removed afterwards.
  */
-import { resolve } from 'node:path';
+import { rmSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { DatasetSplit, PrelabelResult, ProviderStatus, VideoInfo } from '../shared/ipc-contract';
 import { isBinary, maskValueName } from '../shared/onnx-contract';
 import { isDeviceChoice } from '../inference/providers';
 import { createAppCore } from '../ipc/app-core';
 import { bundledModelPath } from '../pipeline/app-paths';
+import { videoStem } from '../pipeline/export-avss';
 import { checkAvssDatasetFolder } from '../dataset/avss-writer';
-import { checkAvssExportable, exportAvss, videoStem } from '../pipeline/export-avss';
-import { parse, UsageError, type CliIo, PROG } from './cli-io';
+import { prelabelProblem } from '../project/prelabel-writer';
 import { throwIfAborted } from '../util/abort';
+import { onExitSync } from '../util/exit-cleanup';
+import { parse, UsageError, type CliIo, PROG } from './cli-io';
 import { checkOutDir, progressPrinter } from './cli-support';
 import { browserDialogs } from './serve-command';
 
-export const PRELABEL_HELP = `Usage: ${PROG} prelabel VIDEO... --out DIR [options]
+export const PRELABEL_HELP = `Usage: ${PROG} prelabel VIDEO... [--project DIR] [--out DIR] [options]
 
-Pre-labels sounding objects in each video with CCFormer and writes (or merges into) an AVSBench-semantic
-dataset in DIR: metadata.csv, label2idx.json, v2/{uid}/frames|labels_rgb|labels_semantic|audio.wav.
-  --out DIR        dataset folder (created if needed; existing rows are kept, re-exported clips replaced)
+Pre-labels sounding objects in each video with CCFormer into a project and/or an AVSBench-semantic dataset
+(give at least one of --project and --out).
+  --project DIR    project folder to pre-label into (created if missing; videos are added to it); frames an
+                   annotator already edited are kept
+  --out DIR        dataset folder: metadata.csv, label2idx.json, v2/{uid}/frames|labels_rgb|labels_semantic|
+                   audio.wav (created if needed; existing rows are kept, re-exported clips replaced)
   --model FILE     ONNX model following the app's contract (default: the bundled CCFormer)
   --device D       auto|cpu|cuda|dml|coreml|webgpu (default auto: GPU if one works, else CPU with a warning)
   --split S        train|val|test for metadata.csv (default train)
@@ -31,7 +41,9 @@ Progress goes to stderr.
 const SPLITS: readonly DatasetSplit[] = ['train', 'val', 'test'];
 
 export interface PrelabelSummary {
-  outDir: string;
+  /** The project pre-labelled into (absent without --project). */
+  project?: string;
+  outDir: string | null;
   model: string;
   provider: ProviderStatus | null;
   seconds: number;
@@ -58,7 +70,8 @@ function printSummary(io: CliIo, s: PrelabelSummary): void {
   io.stdout([
     `Pre-labelled ${s.videos.length} video(s) in ${s.seconds.toFixed(1)} s with ${s.model}`,
     `  provider: ${providerLine}`,
-    `  clips written: ${s.clips} -> ${s.outDir}`,
+    ...(s.project ? [`  project: ${s.project}`] : []),
+    ...(s.outDir ? [`  clips written: ${s.clips} -> ${s.outDir}`] : []),
     `  classes found: ${s.classes.length ? s.classes.join(', ') : 'none'}`,
     ...s.videos.map((v) => `  ${v.file}: ${v.frames} frames, ${v.seconds.toFixed(1)} s, ${v.classes.join(', ') || 'no class'}`),
   ].join('\n') + '\n');
@@ -66,7 +79,7 @@ function printSummary(io: CliIo, s: PrelabelSummary): void {
 
 export async function runPrelabel(argv: string[], io: CliIo, signal: AbortSignal): Promise<number> {
   const { values, positionals } = parse('prelabel', argv, {
-    out: { type: 'string' }, model: { type: 'string' }, device: { type: 'string' }, split: { type: 'string' },
+    out: { type: 'string' }, project: { type: 'string' }, model: { type: 'string' }, device: { type: 'string' }, split: { type: 'string' },
     json: { type: 'boolean' },
   });
   const device = values.device ?? 'auto';
@@ -74,24 +87,41 @@ export async function runPrelabel(argv: string[], io: CliIo, signal: AbortSignal
   const split = (values.split ?? 'train') as DatasetSplit;
   if (!SPLITS.includes(split)) throw new UsageError(`--split must be train, val or test, got "${values.split}"`);
   if (positionals.length === 0) throw new UsageError('prelabel: give at least one VIDEO');
-  if (!values.out) throw new UsageError('prelabel: --out DIR is required');
-  const outDir = resolve(values.out);
+  if (!values.out && !values.project) throw new UsageError('prelabel: give --project DIR, --out DIR or both');
+  const outDir = values.out ? resolve(values.out) : null;
   const modelPath = values.model ? resolve(values.model) : bundledModelPath();
   if (!modelPath) throw new UsageError('no bundled model is installed: pass --model FILE.onnx');
-  await checkOutDir(outDir);
+  if (outDir) await checkOutDir(outDir);
+  if (values.project) await checkOutDir(resolve(values.project));
 
   const started = performance.now();
+  // Without --project the pre-label lives in a temporary project, removed afterwards.
+  const scratch = values.project ? null : await mkdtemp(join(tmpdir(), 'avs-prelabel-'));
+  const projectDir = values.project ? resolve(values.project) : join(scratch!, 'project');
+  // A forced exit (second Ctrl+C) must not leave the scratch project behind either.
+  const forgetScratch = scratch ? onExitSync(() => rmSync(scratch, { recursive: true, force: true })) : () => undefined;
   // Loading the model reads and checks its metadata; errors name the file.
-  const core = await createAppCore({ mode: 'browser', dialogs: browserDialogs(outDir), modelPath, modelRequired: true });
+  const removeScratch = async (): Promise<void> => {
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+    forgetScratch();
+  };
+  const core = await createAppCore({
+    mode: 'browser', dialogs: browserDialogs(outDir ?? projectDir), modelPath, modelRequired: true, ...(scratch ? { workParent: scratch } : {}),
+  }).catch(async (err: unknown) => {
+    await removeScratch(); // a refused model must not leave the scratch project behind
+    throw err;
+  });
   try {
     const model = await core.handleRequest('model:info', {});
     if (!model.ok) throw new UsageError(model.error.message);
-    const info = core.store;
     const modelInfo = model.value as PrelabelResult['model'];
-    if (isBinary(modelInfo)) throw new UsageError(`is a binary ${modelInfo.task} model; an AVSS dataset needs an AVSS model`, modelPath);
-    checkAvssExportable(modelInfo);
-    // A dataset we must not merge into is refused now, not after the whole pre-label.
-    await checkAvssDatasetFolder(outDir);
+    if (isBinary(modelInfo)) throw new UsageError(`is a binary ${modelInfo.task} model; projects and AVSS datasets need an AVSS model`, modelPath);
+    // Masks that cannot become AVSS objects, and a dataset we must not merge into, are refused now, not after the pre-label.
+    const problem = prelabelProblem(modelInfo);
+    if (problem) throw new UsageError(`${problem}: nothing could be pre-labelled into a project or an AVSS dataset`);
+    if (outDir) await checkAvssDatasetFolder(outDir);
+    const project = await core.openProject(projectDir, { create: true });
+    if (project.readOnly) throw new UsageError(`is open read-only: ${project.readOnly.reason}`, projectDir);
     const videos: { file: string; video: VideoInfo }[] = [];
     const stems = new Map<string, string>();
     for (const file of positionals) {
@@ -103,7 +133,7 @@ export async function runPrelabel(argv: string[], io: CliIo, signal: AbortSignal
       videos.push({ file, video });
     }
     // Room for every clip, checked before any work (the export checks again, exactly, when it starts).
-    await checkOutDir(outDir, videos.reduce((sum, { video }) => sum + estimateVideoBytes(video), 0));
+    if (outDir) await checkOutDir(outDir, videos.reduce((sum, { video }) => sum + estimateVideoBytes(video), 0));
     core.events.subscribe(progressPrinter(io, (id) => videos.find((v) => v.video.videoId === id)?.file ?? id));
     const results: PrelabelResult[] = [];
     for (const { video } of videos) {
@@ -119,13 +149,15 @@ export async function runPrelabel(argv: string[], io: CliIo, signal: AbortSignal
       }
     }
     const summary: PrelabelSummary = {
-      outDir, model: modelInfo.fileName, provider: results[0]?.provider ?? null, seconds: 0, clips: 0, uids: [],
+      ...(values.project ? { project: projectDir } : {}), outDir, model: modelInfo.fileName, provider: results[0]?.provider ?? null, seconds: 0, clips: 0, uids: [],
       classes: [], videos: [],
     };
-    for (const [i, { file, video }] of videos.entries()) {
-      throwIfAborted(signal);
-      const exported = await exportAvss(info, video.videoId, { split, outDir, signal });
+    throwIfAborted(signal);
+    if (outDir) {
+      const exported = await core.exportAvss(outDir, split, { videoIds: videos.map((v) => v.video.videoId), signal });
       summary.uids.push(...exported.uids);
+    }
+    for (const [i, { file }] of videos.entries()) {
       const result = results[i]!;
       summary.videos.push({ file, frames: result.frames.length, seconds: result.seconds, classes: classNames(result) });
     }
@@ -137,5 +169,6 @@ export async function runPrelabel(argv: string[], io: CliIo, signal: AbortSignal
     return 0;
   } finally {
     await core.dispose();
+    await removeScratch();
   }
 }

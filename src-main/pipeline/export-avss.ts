@@ -1,21 +1,23 @@
 /**
- * exportAvss: a finished (possibly edited) pre-label result -> AVSBench-semantic clips via the dataset writer.
- * One clip per model window (uid = {vid}_{start ms}_{end ms}); the masks are the store's PNGs (edits included),
- * the frames the store's full-size JPEGs (the very frames the model saw), the audio re-read per window.
+ * exportAvss: the project (through ExportSource) -> AVSBench-semantic clips via the dataset writer. One clip per
+ * 10-s window of each video (uid = {vid}_{start ms}_{end ms}); each mask is `flattenToClasses` of the frame's
+ * object raster (an object's pixels only in seconds it sounds), `a_obj` the classes sounding in the window, the
+ * frames the media cache's full-size JPEGs, the audio read per window.
  * The whole export is one DatasetTransaction: windows are staged one at a time (memory stays at one window's
  * masks however long the video is), then committed together at the end, metadata.csv merged once under the
  * dataset's lock. A failure or cancel anywhere leaves the previous dataset exactly as it was.
  */
-import { readFile, stat } from 'node:fs/promises';
-import { basename, extname } from 'node:path';
-import type { DatasetSplit, ExportResult, ModelInfo } from '../shared/ipc-contract';
+import { stat } from 'node:fs/promises';
+import type { DatasetSplit, ExportResult } from '../shared/ipc-contract';
 import { AVSS_CLASSES } from '../shared/avss-classes';
-import { isBinary } from '../shared/onnx-contract';
-import { checkAvssDatasetFolder, commitAvss, DatasetTransaction, decodePng, stageAvssClip, type AvssClip, type MetadataRow } from '../dataset';
-import { extractAudio } from '../media';
+import { flattenToClasses, soundingClasses } from '../shared/project-model';
+import { checkAvssDatasetFolder, commitAvss, DatasetTransaction, stageAvssClip, type AvssClip, type MetadataRow } from '../dataset';
+import type { ExportSource, ExportVideo } from '../dataset/export-source';
 import { throwIfAborted } from '../util/abort';
 import { AppError } from './app-error';
-import type { ProjectStore } from './project-store';
+
+/** AVSBench-semantic clips are 10 s (10 sampled frames). */
+export const AVSS_CLIP_SECONDS = 10;
 
 export interface ExportOptions {
   split: DatasetSplit;
@@ -25,82 +27,61 @@ export interface ExportOptions {
 
 /** AVSBench's `vid` is the source video id; ours is the file stem. */
 export function videoStem(file: string): string {
-  return basename(file, extname(file));
+  const name = file.split(/[\\/]/).pop() ?? file;
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(0, dot) : name;
 }
 
-async function readMask(file: string, width: number, height: number): Promise<Uint8Array> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch {
-    throw new AppError('not-found', `mask ${basename(file)} is missing: pre-label the video again`);
+async function stageVideo(tx: DatasetTransaction, video: ExportVideo, opts: ExportOptions, rows: MetadataRow[]): Promise<number> {
+  const total = video.frames.length;
+  if (total === 0) throw new AppError('bad-input', `${video.name}: shorter than one second, so it has no frame to export`);
+  let files = 0;
+  for (let start = 0; start < total; start += AVSS_CLIP_SECONDS) {
+    throwIfAborted(opts.signal);
+    const frames = video.frames.slice(start, start + AVSS_CLIP_SECONDS);
+    const jpegs: string[] = [];
+    const masks: Uint8Array[] = [];
+    for (const frame of frames) {
+      jpegs.push(await frame.jpegPath());
+      masks.push(flattenToClasses(await frame.raster(), video.objects, frame.index));
+    }
+    const n = frames.length;
+    const clip: AvssClip = {
+      vid: video.name, startMs: start * 1000, endMs: (start + n) * 1000, split: opts.split, label: 'v2',
+      width: video.width, height: video.height, masks, frames: jpegs, audio: await video.audio(start, n), sampleRate: 16000,
+      soundingClasses: soundingClasses(video.objects, start, start + n).map((c) => AVSS_CLASSES[c]!),
+    };
+    const staged = await stageAvssClip(tx, clip);
+    rows.push(staged.row);
+    files += staged.files;
   }
-  const image = decodePng(bytes);
-  if (image.channels !== 1 || image.width !== width || image.height !== height) {
-    throw new AppError('internal', `mask ${file} is not a ${width}x${height} class-index PNG`);
-  }
-  return image.data;
+  return files;
 }
 
-/** Refuses a model whose masks cannot become AVSS labels (the CLI checks this before pre-labelling). */
-export function checkAvssExportable(model: ModelInfo): void {
-  if (isBinary(model)) {
-    throw new AppError('unsupported', `AVSS export needs a multi-class (AVSS) model; ${model.fileName} is a binary ${model.task} model`);
-  }
-  // Mask values are indices into the model's class list; the dataset's are AVSBench's 71 classes.
-  const classes = model.classes;
-  if (classes.length !== AVSS_CLASSES.length || classes.some((c, i) => c !== AVSS_CLASSES[i])) {
-    const which = classes.length === AVSS_CLASSES.length ? 'in another order or with other names' : `has ${classes.length}`;
-    throw new AppError('unsupported', `AVSS export needs a model with the ${AVSS_CLASSES.length} AVSBench classes; ${model.fileName} ${which}`);
-  }
+/** What the export will add: the first frame JPEG's real size, masks and audio per frame. */
+async function estimateBytes(source: ExportSource): Promise<number> {
+  const first = source.videos[0]?.frames[0];
+  const jpeg = first ? await first.jpegPath().then((file) => stat(file)).then((s) => s.size, () => 0) : 0;
+  let total = 64 * 1024;
+  for (const video of source.videos) total += video.frames.length * (jpeg * 1.5 + video.width * video.height * 0.1 + 32_000);
+  return total;
 }
 
-export async function exportAvss(store: ProjectStore, videoId: string, opts: ExportOptions): Promise<ExportResult> {
-  const entry = store.video(videoId);
-  const result = store.result(videoId);
-  if (!result) throw new AppError('bad-input', `${entry.info.fileName}: pre-label the video before exporting it`);
-  checkAvssExportable(result.model);
-  const { width, height } = entry.probe;
-  const t = result.model.framesPerClip;
-  const total = entry.times.length;
+export async function exportAvss(source: ExportSource, opts: ExportOptions): Promise<ExportResult> {
+  const names = new Map<string, string>();
+  for (const video of source.videos) {
+    if (names.has(video.name)) throw new AppError('bad-input', `two videos are named ${video.name}: their clips would overwrite each other`);
+    names.set(video.name, video.id);
+  }
   await checkAvssDatasetFolder(opts.outDir); // a corrupt dataset is refused before any work
-  const tx = await DatasetTransaction.begin(opts.outDir, { estimateBytes: await estimateBytes(store, entry.id, total), ...(opts.signal ? { signal: opts.signal } : {}) });
+  const tx = await DatasetTransaction.begin(opts.outDir, { estimateBytes: await estimateBytes(source), ...(opts.signal ? { signal: opts.signal } : {}) });
   try {
     const rows: MetadataRow[] = [];
     let filesWritten = 0;
-    for (let start = 0; start < total; start += t) {
-      throwIfAborted(opts.signal);
-      const n = Math.min(t, total - start);
-      const frames: string[] = [];
-      const masks: Uint8Array[] = [];
-      for (let k = start; k < start + n; k++) {
-        const frame = await store.mediaFile(`${entry.id}/frame/${k}.jpg`);
-        if (!frame) throw new AppError('media', `${entry.file}: frame ${k} could not be extracted`);
-        frames.push(frame);
-        masks.push(await readMask(store.maskFile(entry.id, k), width, height));
-      }
-      const audio = await extractAudio(entry.file, {
-        startSec: start, durationSec: n, sampleRate: 16000, probe: entry.probe, ...(opts.signal ? { signal: opts.signal } : {}),
-      });
-      const clip: AvssClip = {
-        vid: videoStem(entry.file), startMs: start * 1000, endMs: (start + n) * 1000, split: opts.split, label: 'v2',
-        width, height, masks, frames, audio, sampleRate: 16000,
-      };
-      const staged = await stageAvssClip(tx, clip);
-      rows.push(staged.row);
-      filesWritten += staged.files;
-    }
+    for (const video of source.videos) filesWritten += await stageVideo(tx, video, opts, rows);
     const done = await commitAvss(tx, rows);
     return { outDir: tx.dir, uids: rows.map((r) => r.uid), filesWritten: filesWritten + 1 + (done.label2idxWritten ? 1 : 0), rowsAdded: done.rowsAdded };
   } finally {
     await tx.abort(); // no-op after the commit; otherwise drops everything staged
   }
-}
-
-/** What the export will add: the frame JPEGs already made (their real size), masks and audio per frame. */
-async function estimateBytes(store: ProjectStore, videoId: string, total: number): Promise<number> {
-  const firstFrame = await store.mediaFile(`${videoId}/frame/0.jpg`).catch(() => undefined);
-  const jpeg = firstFrame ? (await stat(firstFrame).catch(() => undefined))?.size ?? 0 : 0;
-  const { width, height } = store.video(videoId).probe;
-  return total * (jpeg * 1.5 + width * height * 0.1 + 32_000) + 64 * 1024;
 }

@@ -1,8 +1,8 @@
 /**
  * prelabelVideo: probe -> consecutive windows of `framesPerClip` seconds (10 for AVSS, 5 for S4/MS3) ->
  * frames (normalised per the model contract) + log-mel -> CCFormer -> per-frame class-index masks + stats.
- * Memory is bounded: one window in flight (its frames tensor, its audio, its masks); masks go to the store as
- * PNGs as soon as a window is done. Everything CPU-heavy (log-mel, inference, argmax + resize) runs in the
+ * Memory is bounded: one window in flight (its frames tensor, its audio, its masks); each window's masks go to
+ * `onWindow` (the project stores them) as soon as it is done. Everything CPU-heavy (log-mel, inference, argmax + resize) runs in the
  * inference worker, so the main thread only glues streams together.
  * A partial last window is padded as in training (frames: last frame repeated; audio: AVSS zero-pads, S4/MS3
  * repeat the last example) and only its real frames are kept.
@@ -11,20 +11,18 @@
  * file) are warned about once per video. Every promise started here is awaited on every path: a failure or a
  * cancel while the frame JPEGs are being written waits for that job (stopped by the same signal) before leaving.
  */
-import { mkdir } from 'node:fs/promises';
 import type { DeviceChoice, FrameLabel, ModelInfo, PrelabelProgress, PrelabelResult, ProviderStatus } from '../shared/ipc-contract';
 import { expectedChannels, isBinary } from '../shared/onnx-contract';
+import { encodePng } from '../dataset/png';
 import type { InferenceHost } from '../inference/inference-host';
 import { extractAudio, streamFrames, type FramePick } from '../media';
 import { throwIfAborted } from '../util/abort';
+import type { MediaCache, VideoEntry } from '../session/media-cache';
 import { AppError } from './app-error';
-import { atomicWriteFile } from '../util/atomic-write';
-import { encodePng } from '../dataset/png';
-import type { ProjectStore, VideoEntry } from './project-store';
 
 export interface PrelabelOptions {
   entry: VideoEntry;
-  store: ProjectStore;
+  media: MediaCache;
   host: InferenceHost;
   model: ModelInfo;
   modelFile: string;
@@ -33,8 +31,15 @@ export interface PrelabelOptions {
   onProgress?: (p: Omit<PrelabelProgress, 'jobId' | 'videoId'>) => void;
   /** Called once the session is open: which provider runs (and why it fell back, if it did). */
   onProvider?: (status: ProviderStatus) => void;
+  /** Each finished window's masks (class-index PNGs at display size), in order; awaited before the next window. */
+  onWindow?: (frames: WindowFrame[]) => Promise<void>;
   /** Something the user should know about the result (silent video, truncated file): one line, file named. */
   onWarning?: (message: string) => void;
+}
+
+export interface WindowFrame {
+  label: FrameLabel;
+  png: Uint8Array;
 }
 
 interface DecodedWindow {
@@ -107,6 +112,12 @@ function truncationWatch(entry: VideoEntry, warn: (message: string) => void) {
   };
 }
 
+/** A silent video's windows: frame JPEGs for the UI and the export, all-background masks, no inference. */
+async function silentWindow(o: PrelabelOptions, start: number, times: number[], background: Uint8Array): Promise<WindowFrame[]> {
+  await o.media.writeFrames(o.entry, start, times.length, o.signal ? { signal: o.signal } : {});
+  return times.map((timeSec, k) => ({ png: background, label: { index: start + k, timeSec, classes: [], pixelCounts: [] } }));
+}
+
 export async function prelabelVideo(o: PrelabelOptions): Promise<PrelabelResult> {
   const started = performance.now();
   const { entry, model, host, signal } = o;
@@ -116,28 +127,26 @@ export async function prelabelVideo(o: PrelabelOptions): Promise<PrelabelResult>
   const [height, width] = model.inputSize;
   const pad = isBinary(model) ? 'repeat' : 'zero';
   const progress = (stage: PrelabelProgress['stage'], done: number): void => o.onProgress?.({ stage, done, total });
+
   const warn = o.onWarning ?? (() => undefined);
   const watch = truncationWatch(entry, warn);
-  const silent = !entry.probe.hasAudio;
+  const { width: displayWidth, height: displayHeight } = entry.probe;
+  const background = entry.probe.hasAudio ? undefined : new Uint8Array(encodePng(displayWidth, displayHeight, 1, new Uint8Array(displayWidth * displayHeight)));
 
   // The graph is checked against the model's metadata here, before any window is decoded.
   const provider = await host.ensureSession(o.modelFile, o.device, signal, { channels: expectedChannels(model), inputSize: model.inputSize });
   o.onProvider?.(provider);
-  if (silent) warn(`${entry.file}: has no audio track: pre-labelled as silent (no sounding objects)`);
-  await mkdir(o.store.dir(entry.id, 'mask'), { recursive: true });
+  if (background) warn(`${entry.file}: has no audio track: pre-labelled as silent (no sounding objects)`);
   const frames: FrameLabel[] = [];
-  const background = silent ? encodePng(entry.probe.width, entry.probe.height, 1, new Uint8Array(entry.probe.width * entry.probe.height)) : undefined;
   for (let start = 0; start < total; start += t) {
     throwIfAborted(signal);
     const n = Math.min(t, total - start);
     const end = start + n;
     const times = entry.times.slice(start, end);
     if (background) {
-      await o.store.writeFrames(entry, start, n, signal ? { signal } : {});
-      for (let k = 0; k < n; k++) {
-        await atomicWriteFile(o.store.maskFile(entry.id, start + k), background);
-        frames.push({ index: start + k, timeSec: times[k]!, classes: [], pixelCounts: [] });
-      }
+      const window = await silentWindow(o, start, times, background);
+      await o.onWindow?.(window);
+      frames.push(...window.map((w) => w.label));
       progress('masks', end);
       continue;
     }
@@ -155,22 +164,23 @@ export async function prelabelVideo(o: PrelabelOptions): Promise<PrelabelResult>
     const features = await host.features({ wave, sampleRate: model.sampleRate, seconds: t, pad }, signal);
     progress('features', end);
     // Full-size JPEGs of exactly the frames the model saw (the picks), written while the model runs.
-    const writeJpegs = (jobSignal: AbortSignal): Promise<void> => o.store.writeFrames(entry, start, n, { picks: decoded.picks, signal: jobSignal });
+    const writeJpegs = (jobSignal: AbortSignal): Promise<void> => o.media.writeFrames(entry, start, n, { picks: decoded.picks, signal: jobSignal });
     const out = await alongside(writeJpegs, signal, () => host.run({
       frames: decoded.frames, audio: features.audio, t, height, width,
       masks: { count: n, width: entry.probe.width, height: entry.probe.height },
     }, signal));
     progress('inference', end);
-    for (let k = 0; k < n; k++) {
-      const mask = out.masks![k]!;
-      await atomicWriteFile(o.store.maskFile(entry.id, start + k), mask.png);
-      frames.push({
+    const window = out.masks!.slice(0, n).map((mask, k) => ({
+      png: mask.png,
+      label: {
         index: start + k,
         timeSec: decoded.picks[k]!.ptsSec,
         classes: mask.layers.map((l) => l.classIndex),
         pixelCounts: mask.layers.map((l) => l.pixels),
-      });
-    }
+      },
+    }));
+    await o.onWindow?.(window);
+    frames.push(...window.map((w) => w.label));
     progress('masks', end);
   }
   return { videoId: entry.id, frames, provider, model, seconds: (performance.now() - started) / 1000 };

@@ -69,6 +69,8 @@ export function createHttpApi(options: HttpApiOptions): AvsApi {
       const channel = data.channel as EventChannel;
       if (EVENT_CHANNELS.includes(channel)) dispatch(channel, (data as { payload?: unknown }).payload);
     };
+    // A failed connect is followed by close, which reconnects; without a handler Node's `ws` would throw instead.
+    ws.onerror = () => {};
     ws.onclose = () => {
       if (socket !== ws) return; // closed on purpose (last unsubscribe) or already replaced
       socket = null;

@@ -4,7 +4,8 @@
  * never touches the DOM, Vue, Konva or Pinia (lint-enforced), so every tool is tested headlessly.
  *
  * Listeners: `state` fires when anything a toolbar or panel shows changed (tool, frame, selection, settings,
- * history, preview); `notice` carries a sentence for the user (why a click did nothing).
+ * history); `preview` when the tool's outline moved (per pointer move); `notice` carries a sentence for the user
+ * (why a click did nothing).
  */
 import type { EditorDocument } from './document';
 import type { Point } from './geometry';
@@ -15,8 +16,6 @@ import { MoveTool } from './tools/move-tool';
 import { PolygonTool } from './tools/polygon-tool';
 import { DEFAULT_SETTINGS, type Tool, type ToolHost, type ToolId, type ToolPreview, type ToolSettings } from './tools/tool';
 import { MAX_BRUSH, MIN_BRUSH } from './raster-ops';
-
-export type EditorEvent = 'state' | 'notice';
 
 export class Editor {
   doc: EditorDocument | null = null;
@@ -30,6 +29,7 @@ export class Editor {
   private active: Tool;
   private readonly stateListeners = new Set<() => void>();
   private readonly noticeListeners = new Set<(message: string) => void>();
+  private readonly previewListeners = new Set<() => void>();
 
   constructor(historyBytes?: number) {
     this.history = new History(historyBytes);
@@ -61,13 +61,23 @@ export class Editor {
       get snapRadius() { return 8 * editor.pixelsPerScreenPixel; },
       commit: (label, patch) => editor.record(label, patch),
       refuse: (message) => editor.notice(message),
-      changed: () => editor.emitState(),
+      changed: () => editor.emitPreview(),
     };
   }
 
   onState(listener: () => void): () => void {
     this.stateListeners.add(listener);
     return () => { this.stateListeners.delete(listener); };
+  }
+
+  /** The tool's preview moved (brush outline, polygon rubber band): fires per pointer move, keep it cheap. */
+  onPreview(listener: () => void): () => void {
+    this.previewListeners.add(listener);
+    return () => { this.previewListeners.delete(listener); };
+  }
+
+  emitPreview(): void {
+    for (const listener of this.previewListeners) listener();
   }
 
   onNotice(listener: (message: string) => void): () => void {
@@ -144,7 +154,10 @@ export class Editor {
   }
 
   pointerDown(p: Point, button = 0): void {
-    if (this.doc) this.active.down(p, button);
+    if (!this.doc) return;
+    const before = this.active.state;
+    this.active.down(p, button);
+    if (this.active.state !== before) this.emitState();
   }
 
   pointerMove(p: Point): void {
@@ -157,7 +170,9 @@ export class Editor {
 
   /** Keys a tool handles itself (Enter, Backspace, Escape); false when the tool did not want it. */
   toolKey(key: string): boolean {
-    return this.active.key(key);
+    const used = this.active.key(key);
+    if (used) this.emitState();
+    return used;
   }
 
   /** Esc and blur: drop whatever the tool was doing. */

@@ -1,7 +1,7 @@
 /**
  * Small ONNX graphs that break the model contract in one way each (built with the `onnx` package of the project's
  * Python, once per test file): wrong input names, a wrong rank, an AVSS model whose output has 3 channels (stated
- * in the graph, or symbolic so only the run shows it), a 3-class "avss" model that the AVSS export cannot map, and
+ * in the graph, or symbolic so only the run shows it), an "avss" model naming no AVSS class (its masks cannot become objects or labels), and
  * metadata with std = 0 or a huge frames_per_clip.
  * Every graph is frames -> 1x1 Conv (zero weights) -> logits, at 32x32; `audio` is an unused input.
  */
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { AVSS_CLASSES } from '../../../src-main/shared/avss-classes';
 import { python } from './test-model';
 
-export type ContractCase = 'wrong-inputs' | 'frames-rank-3' | 'avss-3-channels' | 'avss-symbolic-3-channels' | 'three-classes' | 'std-zero' | 'huge-window' | 'good';
+export type ContractCase = 'wrong-inputs' | 'frames-rank-3' | 'avss-3-channels' | 'avss-symbolic-3-channels' | 'no-avss-class' | 'std-zero' | 'huge-window' | 'good';
 
 const SCRIPT = String.raw`
 import json, sys
@@ -46,7 +46,7 @@ build("wrong-inputs", frames="video", audio="sound")
 build("frames-rank-3", frames_shape=("T", 3, 32))
 build("avss-3-channels", channels=3)
 build("avss-symbolic-3-channels", channels=3, out_c="C")
-build("three-classes", channels=3, classes=["background", "guitar", "piano"])
+build("no-avss-class", channels=3, classes=["background", "thing", "stuff"])
 build("std-zero", std="[0, 0.224, 0.225]")
 build("huge-window", frames_per_clip="100000")
 `;

@@ -28,11 +28,16 @@ async function run(argv: string[]): Promise<{ code: number; stdout: string; stde
   return { code, stdout, stderr };
 }
 
-/** Work folders the app left in the OS temp folder that were not there before. */
-const workFolders = (): string[] => readdirSync(process.env['TMPDIR'] ?? '/tmp').filter((n) => n.startsWith('avs-annotator-'));
+/** The in-process CLI's temp folder (os.tmpdir() reads TMPDIR): private, so other runs on the machine do not show. */
+const privateTmp = join(tmp.dir, 'os-tmp');
+const previousTmp = process.env['TMPDIR'];
+/** Work and scratch folders the app left in its temp folder. */
+const workFolders = (): string[] => readdirSync(privateTmp).filter((n) => n.startsWith('avs-'));
 
 beforeAll(() => {
   process.on('unhandledRejection', onRejection);
+  mkdirSync(privateTmp);
+  process.env['TMPDIR'] = privateTmp;
   model = testModel();
   clip = makeVideo(join(tmp.dir, 'drums.mp4'), { seconds: 3, width: 96, height: 64 });
   mkdirSync(join(tmp.dir, 'models'));
@@ -41,6 +46,8 @@ beforeAll(() => {
 }, 120_000);
 afterAll(() => {
   process.off('unhandledRejection', onRejection);
+  if (previousTmp === undefined) delete process.env['TMPDIR'];
+  else process.env['TMPDIR'] = previousTmp;
   tmp.cleanup();
 });
 
@@ -57,17 +64,16 @@ describe('refused at once with one line and exit 2', () => {
     ['3 channels only the run shows', () => [clip, '--model', contract('avss-symbolic-3-channels')], /avss-symbolic-3-channels\.onnx: model output "logits" has 3 channels but its metadata lists 71 classes$/],
     ['std = 0', () => [clip, '--model', contract('std-zero')], /std-zero\.onnx: model metadata "std" must be positive numbers/],
     ['a huge frames_per_clip', () => [clip, '--model', contract('huge-window')], /huge-window\.onnx: model metadata "frames_per_clip" must be an integer from 1 to 64, got 100000$/],
-    ['an AVSS export from a 3-class model', () => [clip, '--model', contract('three-classes')], /AVSS export needs a model with the 71 AVSBench classes; three-classes\.onnx has 3$/],
+    ['a model naming no AVSS class', () => [clip, '--model', contract('no-avss-class')], /no-avss-class\.onnx names no AVSS class: nothing could be pre-labelled/],
   ];
   it.each(cases)('%s', async (_name, args, message) => {
     const out = join(tmp.dir, `out-${Math.random().toString(36).slice(2)}`);
-    const folders = workFolders();
     const res = await run(['prelabel', ...args(), '--out', out, '--device', 'cpu']);
     expect(res.stderr).toMatch(/^avs-annotator: error: [^\n]+\n$/);
     expect(res.stderr.trim()).toMatch(message);
     expect(res.code).toBe(2);
     expect(existsSync(out)).toBe(false);
-    expect(workFolders()).toEqual(folders); // the work folder is gone too
+    expect(workFolders()).toEqual([]); // the work folder and the scratch project are gone too
     expect(rejections).toEqual([]);
   }, 60_000);
 
@@ -122,12 +128,13 @@ describe('videos that are not what they seem', () => {
 describe('Ctrl+C', () => {
   it('ends a real run with exit 130 at any moment: children killed, work folder removed', async () => {
     const long = makeVideo(join(tmp.dir, 'long-run.mp4'), { seconds: 40, width: 160, height: 120 });
-    const privateTmp = join(tmp.dir, 'proc-tmp');
-    mkdirSync(privateTmp);
-    for (const delayMs of [300, 1500, 3000]) {
+    const procTmp = join(tmp.dir, 'proc-tmp');
+    mkdirSync(procTmp);
+    // From just after start-up (node itself must be running to catch a signal) to deep in the pre-label.
+    for (const delayMs of [700, 1500, 3000]) {
       const out = join(tmp.dir, `sigint-${delayMs}`);
       const child = spawn(process.execPath, [join(repoRoot, 'bin', 'avs-annotator.mjs'), 'prelabel', long, '--model', model, '--out', out, '--device', 'cpu'],
-        { env: { ...process.env, TMPDIR: privateTmp }, stdio: ['ignore', 'pipe', 'pipe'] });
+        { env: { ...process.env, TMPDIR: procTmp }, stdio: ['ignore', 'pipe', 'pipe'] });
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
       const exited = new Promise<[number | null, string | null]>((resolve) => child.on('exit', (code, sig) => resolve([code, sig])));
@@ -137,10 +144,10 @@ describe('Ctrl+C', () => {
       expect([code, signal], stderr).toEqual([130, null]);
       expect(stderr.trim().split('\n').at(-1)).toMatch(/^avs-annotator: error: interrupted/);
       expect(stderr).not.toMatch(/at .*\.(m?js|ts):\d+/); // no stack trace
-      expect(readdirSync(privateTmp).filter((n) => n.startsWith('avs-'))).toEqual([]); // work folder removed
+      expect(readdirSync(procTmp).filter((n) => n.startsWith('avs-'))).toEqual([]); // work folder removed
       expect(existsSync(out)).toBe(false);
       // No decoder or inference process of that run survives it.
-      const left = execFileSync('ps', ['-eo', 'args']).toString().split('\n').filter((l) => l.includes(long) || l.includes(privateTmp));
+      const left = execFileSync('ps', ['-eo', 'args']).toString().split('\n').filter((l) => l.includes(long) || l.includes(procTmp));
       expect(left).toEqual([]);
     }
   }, 120_000);

@@ -110,8 +110,18 @@ function tree(dir: string, skip: string[]): string[] {
 }
 
 let before: string[] = [];
-let workDir = '';
 const outDir = join(tmp.dir, 'out');
+/**
+ * Where the app may write: its media cache and settings (workParent = tmp.dir), the export folder, and the folders
+ * a request names itself (project:create makes a project where it is told: a typed path is the user's choice).
+ * Relative paths resolve against the cwd, a sandbox here, so the fuzzer cannot drop folders into the repo.
+ */
+const sandbox = join(tmp.dir, 'cwd');
+const allowed = (): string[] => [
+  ...readdirSync(tmp.dir).filter((n) => n.startsWith('avs-annotator-') || n === 'avs-data').map((n) => join(tmp.dir, n)),
+  outDir, sandbox, join(tmp.dir, 'proj'),
+];
+const previousCwd = process.cwd();
 
 beforeAll(async () => {
   const renderer = join(tmp.dir, 'renderer');
@@ -126,13 +136,15 @@ beforeAll(async () => {
   fifo = join(tmp.dir, 'pipe.mp4');
   execFileSync('mkfifo', [fifo]);
   core = await createAppCore({ mode: 'browser', dialogs: browserDialogs(outDir), workParent: tmp.dir });
-  workDir = core.store.workDir;
   server = await startServer({ rendererDir: renderer, handleRequest: core.handleRequest, events: core.events, mediaFile: core.mediaFile });
   video = await core.openVideo(makeVideo(join(tmp.dir, 'clip.mp4'), { seconds: 2, width: 64, height: 48 }));
-  before = tree(tmp.dir, [workDir]);
+  mkdirSync(sandbox);
+  process.chdir(sandbox);
+  before = tree(tmp.dir, allowed());
 }, 60_000);
 
 afterAll(async () => {
+  process.chdir(previousCwd);
   await server?.close();
   await core?.dispose();
   tmp.cleanup();
@@ -270,8 +282,7 @@ describe('browser-mode routes under fuzz', () => {
   }, 30_000);
 
   it('wrote nothing outside the work folder and the export folder', () => {
-    const after = tree(tmp.dir, [workDir, outDir]);
-    expect(after).toEqual(before.filter((p) => !join(tmp.dir, p).startsWith(outDir)));
+    expect(tree(tmp.dir, allowed())).toEqual(before);
     expect(statSync(join(tmp.dir, 'secret.txt')).size).toBe(SECRET.length);
   });
 });
