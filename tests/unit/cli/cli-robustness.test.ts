@@ -81,6 +81,9 @@ describe('refused at once with one line and exit 2', () => {
     const res = await run(['prelabel', clip, '--model', model, '--out', '/proc/avs-test/ds', '--device', 'cpu']);
     expect(res.code).toBe(2);
     expect(res.stderr).toMatch(/^avs-annotator: error: \/proc\/avs-test\/ds: (cannot be created in \/proc|is not writable)[^\n]*\n$/);
+    const project = await run(['prelabel', clip, '--model', model, '--project', '/proc/avs-test/project', '--device', 'cpu']);
+    expect(project.code).toBe(2);
+    expect(project.stderr).toMatch(/^avs-annotator: error: \/proc\/avs-test\/project: (cannot be created in \/proc|is not writable)[^\n]*\n$/);
   });
 
   it('a corrupt metadata.csv or label2idx.json in the output, before pre-labelling', async () => {
