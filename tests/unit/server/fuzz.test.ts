@@ -119,7 +119,7 @@ const outDir = join(tmp.dir, 'out');
 const sandbox = join(tmp.dir, 'cwd');
 const allowed = (): string[] => [
   ...readdirSync(tmp.dir).filter((n) => n.startsWith('avs-annotator-') || n === 'avs-data').map((n) => join(tmp.dir, n)),
-  outDir, sandbox, join(tmp.dir, 'proj'),
+  outDir, sandbox, join(tmp.dir, 'proj'), join(tmp.dir, 'fifo-project'), // the last one: made by the FIFO test itself
 ];
 const previousCwd = process.cwd();
 
@@ -260,11 +260,20 @@ describe('browser-mode routes under fuzz', () => {
 
   it('FIFOs given as video or model answer at once and never block the server', async () => {
     const opens = Array.from({ length: 8 }, (_, i) => api(i % 2 ? 'model:open' : 'video:open', JSON.stringify({ path: fifo })));
+    // A project folder whose project.json is a FIFO, and a relink to a FIFO: refused too, never read.
+    const fifoProject = join(tmp.dir, 'fifo-project');
+    mkdirSync(fifoProject);
+    execFileSync('mkfifo', [join(fifoProject, 'project.json')]);
+    const others = [api('project:open', JSON.stringify({ path: fifoProject })), api('project:relink', JSON.stringify({ videoId: video.videoId, path: fifo }))];
     const list = await api('video:list', '{}');
     expect(list.status).toBe(200);
     for (const res of await Promise.all(opens)) {
       expect(res.status).toBe(200); // a Result with the error: the request itself was well-formed
       expect(JSON.parse(res.body).error.message).toMatch(/pipe\.mp4: is a named pipe \(FIFO\), not a (video|model) file/);
+    }
+    for (const res of await Promise.all(others)) {
+      expect(res.status).toBeLessThan(500);
+      expect((JSON.parse(res.body) as { ok: boolean }).ok).toBe(false);
     }
   });
 
