@@ -24,6 +24,7 @@ import { PrelabelJobs, prelabelHandlers } from './handlers/prelabel';
 import { projectHandlers } from './handlers/project';
 import { openVideo, videoHandlers } from './handlers/video';
 import { mediaFiles } from './media-files';
+import { assistHandlers } from '../assist/assist-handlers';
 
 export type { Dialogs } from './handlers/context';
 
@@ -89,12 +90,17 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     log: (level, message) => events.log(level, message),
     ...(options.transport ? { transport: options.transport } : {}),
   });
+  // Click-to-mask runs in a second worker process, so a click never queues behind a pre-label window.
+  const assistHost = new InferenceHost({
+    log: (level, message) => events.log(level, message),
+    ...(options.transport ? { transport: options.transport } : {}),
+  });
   const ctx: AppContext = {
     mode: options.mode, dialogs: options.dialogs, events, media, host, projects, models, jobs: new PrelabelJobs(() => ctx),
   };
   const handlers: Handlers = {
     ...appHandlers(ctx), ...videoHandlers(ctx), ...modelHandlers(ctx), ...prelabelHandlers(ctx), ...exportHandlers(ctx),
-    ...projectHandlers(ctx),
+    ...projectHandlers(ctx), ...assistHandlers(ctx, assistHost),
   };
   let disposed = false;
 
@@ -121,6 +127,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       await ctx.jobs.dispose();
       await projects.close().catch((err: Error) => events.log('error', `closing the project failed: ${err.message}`));
       await host.dispose();
+      await assistHost.dispose();
       await media.dispose();
     },
   };

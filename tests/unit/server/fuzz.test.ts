@@ -52,7 +52,7 @@ function rng(seed: number): () => number {
   };
 }
 
-const FIELDS = ['path', 'videoId', 'jobId', 'device', 'split', 'frame', 'edits', 'name', 'outDir', '__proto__', 'constructor', 'x'];
+const FIELDS = ['path', 'videoId', 'jobId', 'device', 'split', 'frame', 'frames', 'edits', 'name', 'points', 'mask', 'targets', 'startSec', 'columns', 'outDir', '__proto__', 'constructor', 'x'];
 const STRINGS = (): string[] => [
   '', 'v0123abcd', '../../etc/passwd', '..%2f..%2fsecret.txt', '%2e%2e', 'a\u0000b', '\u202e\ud83d', 'cpu', 'auto', 'train',
   'AA==', 'iVBORw0KGgo=', 'x'.repeat(5000), join(tmp.dir, 'secret.txt'), fifo, tmp.dir, '/proc/self/mem', '/dev/zero', video.videoId,
@@ -84,6 +84,12 @@ const VALID = (): Record<RequestChannel, Record<string, unknown>> => ({
   'project:close': {}, 'project:recent': {}, 'project:state': {}, 'project:raster': { videoId: video.videoId, frame: 0 },
   'project:edit': { edits: [{ op: 'frame:review', videoId: video.videoId, frame: 0, review: 'approved' }] }, 'project:flush': {},
   'project:relink': { videoId: video.videoId, path: join(tmp.dir, 'clip.mp4') },
+  // Click-to-mask: an unknown video and an absurd frame, so no mutation (one field at a time) runs a real SAM pass.
+  'assist:info': {}, 'assist:embed': { videoId: 'vdeadbeef', frames: [9_999_999] },
+  'assist:click': { videoId: 'vdeadbeef', frame: 9_999_999, points: [{ x: 1, y: 1, positive: true }] },
+  'assist:propagate': { videoId: 'vdeadbeef', mask: { width: 1, height: 1, counts: [0, 1] }, targets: [9_999_999] },
+  'assist:listen': { videoId: 'vdeadbeef', frame: 9_999_999, device: 'cpu' },
+  'audio:view': { videoId: video.videoId, startSec: 0, endSec: 1, columns: 16 }, 'audio:levels': { videoId: video.videoId },
 });
 
 function mutate(r: () => number, valid: Record<string, unknown>): unknown {
@@ -151,15 +157,15 @@ afterAll(async () => {
 });
 
 describe('IPC validators under fuzz', () => {
-  it('never throw, and answer one line for every refusal (3000 payloads per channel)', () => {
+  it('never throw, and answer one line for every refusal (1500 payloads per channel)', () => {
     const r = rng(15);
     const valid = VALID();
     for (const channel of REQUEST_CHANNELS) {
-      for (let i = 0; i < 3000; i++) {
+      for (let i = 0; i < 1500; i++) {
         const payload = i % 2 ? mutate(r, valid[channel]) : randomValue(r);
         const checked = validateRequest(channel, payload);
         if (!checked.ok) expect(checked.message, JSON.stringify(payload)).toMatch(new RegExp(`^${channel}: [^\\n]+$`));
-        else expect(Object.keys(checked.payload as object).every((k) => FIELDS.includes(k) && k !== '__proto__' && k !== 'outDir')).toBe(true);
+        else expect(Object.keys(checked.payload as object).filter((k) => ['__proto__', 'constructor', 'outDir', 'x'].includes(k)), channel).toEqual([]);
       }
     }
   });
@@ -171,7 +177,7 @@ describe('browser-mode routes under fuzz', () => {
     const valid = VALID();
     const jobs: Promise<void>[] = [];
     for (const channel of REQUEST_CHANNELS) {
-      for (let i = 0; i < 40; i++) {
+      for (let i = 0; i < 25; i++) {
         const payload = i === 0 ? valid[channel] : mutate(r, valid[channel]);
         jobs.push(api(channel, JSON.stringify(payload) ?? 'null').then((res) => {
           expect(res.status, `${channel} ${JSON.stringify(payload)}: ${res.body}`).toBeLessThan(500);
