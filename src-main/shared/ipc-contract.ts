@@ -51,9 +51,18 @@ export interface ModelInfo extends ModelContract {
 export interface ProviderStatus {
   requested: DeviceChoice;
   active: ProviderName;
-  /** Set when `auto` or an explicit GPU choice fell back to CPU: why. Shown as a warning badge. */
+  /**
+   * Set when `auto` or an explicit GPU choice fell back to CPU: one sentence a user understands ("No GPU provider
+   * could start (CUDA: CUDA runtime not installed). Running on CPU; see GPU setup."). Shown as a warning badge.
+   */
   fallbackReason?: string;
+  /** Providers whose libraries and drivers were found here (cpu always). */
   available: ProviderName[];
+  /**
+   * Per provider considered: what was found, what is missing with its fix, what failed when tried. Shown on
+   * click (UI) and with `--verbose` (CLI); `avs-annotator doctor` prints the full report.
+   */
+  details?: string[];
 }
 
 export interface FrameLabel {
@@ -160,7 +169,7 @@ export interface EditResult {
 /** `video`: the opened file itself, for <video> playback (served with HTTP range support). */
 export type MediaKind = 'frame' | 'thumb' | 'mask' | 'audio' | 'video';
 
-/** Relative media path (served by the avs-media:// protocol in Electron, /media/ over HTTP in browser mode). */
+/** Relative media path (served under avs-app://ui/media/ in Electron, /media/ over HTTP in browser mode). */
 export function mediaPath(videoId: string, kind: MediaKind, index = 0): string {
   const id = encodeURIComponent(videoId);
   if (kind === 'audio') return `${id}/audio.wav`;
