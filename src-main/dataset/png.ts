@@ -135,8 +135,23 @@ function unfilterRow(raw: Uint8Array, src: number, rows: Uint8Array, o: number, 
   }
 }
 
-/** Decodes a PNG; throws Error with a short reason for anything it does not support or finds corrupt. */
-export function decodePng(file: Uint8Array, opts: { allow16?: boolean } = {}): PngImage {
+/** Largest image decoded at all: 8192 x 8192 (an 8K frame is 33 M pixels). */
+export const MAX_PNG_PIXELS = 8192 * 8192;
+
+export interface DecodeOptions {
+  /** Refuse any other size before inflating anything (mask uploads must be the video's size). */
+  width?: number;
+  height?: number;
+  /** Accept 16-bit grey (object-id rasters), returned as `samples16`. */
+  allow16?: boolean;
+}
+
+/**
+ * Decodes a PNG; throws Error with a short reason for anything it does not support or finds corrupt. Inflating
+ * is bounded by what the header's size needs (a decompression bomb, 1 MB inflating to 1 GiB, stops there with an
+ * error instead of taking the memory), and the header's size is checked before anything is inflated.
+ */
+export function decodePng(file: Uint8Array, opts: DecodeOptions = {}): PngImage {
   const buf = Buffer.from(file.buffer, file.byteOffset, file.byteLength);
   if (buf.length < 8 || !buf.subarray(0, 8).equals(SIGNATURE)) throw new Error('not a PNG file');
   let pos = 8;
@@ -170,10 +185,25 @@ export function decodePng(file: Uint8Array, opts: { allow16?: boolean } = {}): P
     throw new Error(`PNG bit depth ${depth} is not supported for colour type ${colorType}`);
   }
   if (colorType === 3 && !palette) throw new Error('palette PNG without a PLTE chunk');
-  const raw = inflateSync(Buffer.concat(idat));
+  if ((opts.width !== undefined && width !== opts.width) || (opts.height !== undefined && height !== opts.height)) {
+    throw new Error(`PNG is ${width}x${height}, expected ${opts.width ?? width}x${opts.height ?? height}`);
+  }
+  if (width * height > MAX_PNG_PIXELS) throw new Error(`PNG is ${width}x${height}, larger than the ${MAX_PNG_PIXELS / 2 ** 20} M pixels masks may have`);
   const bpp = Math.max(1, (channels * depth) / 8);
   const stride = Math.ceil((width * channels * depth) / 8);
-  if (raw.length < (stride + 1) * height) throw new Error('PNG image data is truncated');
+  const expected = (stride + 1) * height;
+  let raw: Buffer;
+  try {
+    // One byte more than needed tells "exactly right" from "inflates past its size" without taking more.
+    raw = inflateSync(Buffer.concat(idat), { maxOutputLength: expected + 1 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new Error(`PNG image data inflates past the ${width}x${height} image it claims (decompression bomb?)`);
+    }
+    throw new Error(`PNG image data is corrupt (${(err as Error).message})`);
+  }
+  if (raw.length > expected) throw new Error(`PNG image data inflates past the ${width}x${height} image it claims (decompression bomb?)`);
+  if (raw.length < expected) throw new Error('PNG image data is truncated');
   const rows = new Uint8Array(stride * height);
   for (let y = 0; y < height; y++) unfilterRow(raw, y * (stride + 1), rows, y * stride, stride, bpp, y > 0);
   if (grey16) {

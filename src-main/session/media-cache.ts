@@ -7,13 +7,14 @@
  * Frames, thumbnails and audio are made lazily, one window at a time, the first time they are asked for, and a
  * video is probed on first use, so opening a project of long videos costs no decode (and no ffprobe).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { extractAudio, frameSampleTimes, probeVideo, writeFrameJpegs, type VideoProbe } from '../media';
 import { AppError } from '../pipeline/app-error';
 import { WavWriter } from '../pipeline/wav-file';
+import { onExitSync } from '../util/exit-cleanup';
 
 export interface VideoEntry {
   id: string;
@@ -56,7 +57,12 @@ export class MediaCache {
   private readonly entries = new Map<string, Promise<VideoEntry>>();
   private readonly pending = new Map<string, Promise<void>>();
 
-  private constructor(readonly workDir: string) {}
+  /** Removes the work folder if the process exits before dispose() (a forced exit after Ctrl+C). */
+  private readonly forgetExitHook: () => void;
+
+  private constructor(readonly workDir: string) {
+    this.forgetExitHook = onExitSync(() => rmSync(workDir, { recursive: true, force: true }));
+  }
 
   static async create(parent = tmpdir()): Promise<MediaCache> {
     return new MediaCache(await mkdtemp(join(parent, 'avs-annotator-')));
@@ -140,6 +146,7 @@ export class MediaCache {
   async dispose(): Promise<void> {
     await Promise.allSettled(this.pending.values());
     await rm(this.workDir, { recursive: true, force: true });
+    this.forgetExitHook();
   }
 
   /** Runs `make` once per key; concurrent requests for the same batch wait for the same run. */

@@ -276,7 +276,8 @@ export const REQUEST_SCHEMAS = {
   'prelabel:start': v.strictObject({ videoId: IdSchema, device: v.picklist(DEVICE_CHOICES) }),
   'prelabel:cancel': v.strictObject({ jobId: IdSchema }),
   'prelabel:result': v.strictObject({ videoId: IdSchema }),
-  'export:avss': v.strictObject({ videoId: IdSchema, split: v.picklist(DATASET_SPLITS), outDir: v.optional(PathSchema) }),
+  // No folder: main chooses it (Electron: a folder dialog; browser mode: `serve --out`), never the renderer.
+  'export:avss': v.strictObject({ videoId: IdSchema, split: v.picklist(DATASET_SPLITS) }),
   'project:open': OptionalPath,
   'project:create': v.strictObject({ path: v.optional(PathSchema), name: v.optional(v.pipe(v.string(), v.maxLength(MAX_NAME_LENGTH))) }),
   'project:close': NoPayload,

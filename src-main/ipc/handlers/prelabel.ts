@@ -39,6 +39,7 @@ export class PrelabelJobs {
       entry, media: ctx.media, host: ctx.host, model, modelFile, device, signal: controller.signal,
       ...(onlyWindowOf !== undefined ? { onlyWindowOf } : {}),
       onProgress: (p) => ctx.events.emit('prelabel:progress', { jobId, videoId, ...p }),
+      onWarning: (message) => ctx.events.log('warn', message),
       onProvider: (status) => {
         ctx.events.emit('provider:changed', status);
         if (!problem && !project.readOnly) writer = new PrelabelWriter(project, videoId, model, modelSource(model, status));
@@ -56,7 +57,9 @@ export class PrelabelJobs {
         ctx.events.emit('prelabel:done', { jobId, result });
       },
       (err: unknown) => ctx.events.emit('prelabel:error', { jobId, videoId, error: toApiError(err) }),
-    ).finally(() => this.jobs.delete(jobId));
+    ).finally(() => this.jobs.delete(jobId))
+      // A listener that throws must not become an unhandled rejection (which would end the CLI with a stack).
+      .catch((err: unknown) => ctx.events.log('error', `event listener failed: ${toApiError(err).message}`));
     return jobId;
   }
 
