@@ -1,84 +1,27 @@
 /**
- * exportAvss: a finished (possibly edited) pre-label result -> AVSBench-semantic clips via the dataset writer.
- * One clip per model window (uid = {vid}_{start ms}_{end ms}); the masks are the store's PNGs (edits included),
- * the frames the store's full-size JPEGs (the very frames the model saw), the audio re-read per window.
- * Windows are written one at a time (each atomically, metadata.csv merged each time) so memory stays at one
- * window's masks however long the video is.
+ * exportAvss: a finished (possibly edited) pre-label result -> an AVSBench-semantic dataset, through the one
+ * dataset export path (src-main/dataset/export-dataset.ts: window rule, staging folder, merge without duplicates).
  */
-import { readFile } from 'node:fs/promises';
-import { basename, extname } from 'node:path';
 import type { DatasetSplit, ExportResult } from '../shared/ipc-contract';
-import { AVSS_CLASSES } from '../shared/avss-classes';
-import { isBinary } from '../shared/onnx-contract';
-import { decodePng, exportAvssClips, type AvssClip } from '../dataset';
-import { extractAudio } from '../media';
-import { throwIfAborted } from '../util/abort';
-import { AppError } from './app-error';
+import { exportDataset } from '../dataset';
+import { storeExportSource } from './store-export-source';
 import type { ProjectStore } from './project-store';
+
+export { videoStem } from './store-export-source';
 
 export interface ExportOptions {
   split: DatasetSplit;
   outDir: string;
   signal?: AbortSignal;
-}
-
-/** AVSBench's `vid` is the source video id; ours is the file stem. */
-export function videoStem(file: string): string {
-  return basename(file, extname(file));
-}
-
-async function readMask(file: string, width: number, height: number): Promise<Uint8Array> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch {
-    throw new AppError('not-found', `mask ${basename(file)} is missing: pre-label the video again`);
-  }
-  const image = decodePng(bytes);
-  if (image.channels !== 1 || image.width !== width || image.height !== height) {
-    throw new AppError('internal', `mask ${file} is not a ${width}x${height} class-index PNG`);
-  }
-  return image.data;
+  /** Called with each warning (silent video, too short for one clip). */
+  onWarning?: (message: string) => void;
 }
 
 export async function exportAvss(store: ProjectStore, videoId: string, opts: ExportOptions): Promise<ExportResult> {
-  const entry = store.video(videoId);
-  const result = store.result(videoId);
-  if (!result) throw new AppError('bad-input', `${entry.info.fileName}: pre-label the video before exporting it`);
-  if (isBinary(result.model)) {
-    throw new AppError('unsupported', `AVSS export needs a multi-class (AVSS) model; ${result.model.fileName} is a binary ${result.model.task} model`);
-  }
-  // Mask values are indices into the model's class list; the dataset's are AVSBench's 71 classes.
-  const classes = result.model.classes;
-  if (classes.length !== AVSS_CLASSES.length || classes.some((c, i) => c !== AVSS_CLASSES[i])) {
-    throw new AppError('unsupported', `AVSS export needs a model with the 71 AVSBench classes; ${result.model.fileName} has ${classes.length} others`);
-  }
-  const { width, height } = entry.probe;
-  const t = result.model.framesPerClip;
-  const total = entry.times.length;
-  const out: ExportResult = { outDir: opts.outDir, uids: [], filesWritten: 0, rowsAdded: 0 };
-  for (let start = 0; start < total; start += t) {
-    throwIfAborted(opts.signal);
-    const n = Math.min(t, total - start);
-    const frames: string[] = [];
-    const masks: Uint8Array[] = [];
-    for (let k = start; k < start + n; k++) {
-      const frame = await store.mediaFile(`${entry.id}/frame/${k}.jpg`);
-      if (!frame) throw new AppError('media', `${entry.file}: frame ${k} could not be extracted`);
-      frames.push(frame);
-      masks.push(await readMask(store.maskFile(entry.id, k), width, height));
-    }
-    const audio = await extractAudio(entry.file, {
-      startSec: start, durationSec: n, sampleRate: 16000, probe: entry.probe, ...(opts.signal ? { signal: opts.signal } : {}),
-    });
-    const clip: AvssClip = {
-      vid: videoStem(entry.file), startMs: start * 1000, endMs: (start + n) * 1000, split: opts.split, label: 'v2',
-      width, height, masks, frames, audio, sampleRate: 16000,
-    };
-    const written = await exportAvssClips(opts.outDir, [clip], opts.signal);
-    out.uids.push(...written.uids);
-    out.filesWritten += written.filesWritten;
-    out.rowsAdded += written.rowsAdded;
-  }
-  return out;
+  const source = storeExportSource(store, [videoId]);
+  const summary = await exportDataset(source, opts.outDir, {
+    format: 'avss', splits: new Map([[videoId, opts.split]]), ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  for (const w of summary.warnings) opts.onWarning?.(w);
+  return { outDir: summary.outDir, uids: summary.keys, filesWritten: summary.filesWritten, rowsAdded: summary.keys.length - summary.replaced };
 }
