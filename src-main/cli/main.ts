@@ -9,6 +9,7 @@ import { errorLine, processIo, UsageError, type CliIo, PROG } from './cli-io';
 import { runDemo, DEMO_HELP } from './demo-command';
 import { runPrelabel, PRELABEL_HELP } from './prelabel-command';
 import { runServe, SERVE_HELP } from './serve-command';
+import { EXPORT_HELP, MERGE_HELP, runExport, runMerge, runValidate, VALIDATE_HELP } from './dataset-commands';
 
 const HELP = `Usage: ${PROG} <command> [options]
 
@@ -18,6 +19,9 @@ Commands:
   prelabel VIDEO... --out DIR   pre-label videos and write an AVSS dataset
   serve [--port N]              run the annotator UI in your browser (127.0.0.1 only)
   demo                          pre-label the bundled sample, write its dataset, open the UI
+  validate DIR                  check a dataset (any supported layout) and list every problem
+  export INPUT --format F --out DIR   write a dataset in another layout (avss|s4|ms3|coco|voc|davis|ytvos)
+  merge DIR... --out DIR        join datasets (e.g. cluster shards) without duplicates
 
 Options:
   -h, --help      show help (also \`${PROG} <command> --help\`)
@@ -32,6 +36,9 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   prelabel: { run: runPrelabel, help: PRELABEL_HELP },
   serve: { run: runServe, help: SERVE_HELP },
   demo: { run: runDemo, help: DEMO_HELP },
+  validate: { run: (argv, io) => runValidate(argv, io), help: VALIDATE_HELP },
+  export: { run: runExport, help: EXPORT_HELP },
+  merge: { run: runMerge, help: MERGE_HELP },
 };
 
 /** Runs the CLI; never throws. `signal` lets a caller (tests, SIGINT) stop a running command. */
