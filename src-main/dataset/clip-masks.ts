@@ -8,7 +8,8 @@ import { flattenToClasses, type ObjectRaster, type ProjectObject } from '../shar
 import type { ExportFrame, ExportVideo } from './export-source';
 
 export class DatasetWriteError extends Error {
-  constructor(message: string) {
+  /** 'io': the folder or disk is the problem; 'bad-input': the data or an existing dataset is. */
+  constructor(message: string, readonly kind: 'io' | 'bad-input' = 'bad-input') {
     super(message);
     this.name = 'DatasetWriteError';
   }

@@ -12,6 +12,8 @@ import type { DatasetFormat } from '../shared/dataset-formats';
 import { throwIfAborted } from '../util/abort';
 import { atomicWriteDir, atomicWriteFile, tempPathFor } from '../util/atomic-write';
 import { LAYOUT_INDEX, type DatasetIndex } from './dataset-index';
+import { describeFsError } from './fs-errors';
+import { makeDirs } from '../util/make-dirs';
 
 export interface MergeSummary {
   added: number;
@@ -51,10 +53,18 @@ async function placeUnit(src: string, dest: string, move: boolean): Promise<void
  * renamed instead of copied (a staging folder that is thrown away afterwards).
  */
 export async function mergeDataset(format: DatasetFormat, sources: readonly string[], outDir: string, opts: { move?: boolean; signal?: AbortSignal } = {}): Promise<MergeSummary> {
+  try {
+    return await mergeInto(format, sources, outDir, opts);
+  } catch (err) {
+    throw describeFsError(err, outDir);
+  }
+}
+
+async function mergeInto(format: DatasetFormat, sources: readonly string[], outDir: string, opts: { move?: boolean; signal?: AbortSignal }): Promise<MergeSummary> {
   const layout = LAYOUT_INDEX[format];
   let current: DatasetIndex | undefined = (await exists(outDir)) ? await layout.read(outDir) : undefined;
   const incoming = await Promise.all(sources.map((s) => layout.read(s))); // all checked before any change
-  await fs.mkdir(outDir, { recursive: true });
+  await makeDirs(outDir);
   current ??= await layout.read(outDir);
   const summary: MergeSummary = { added: 0, replaced: 0 };
   for (const [n, index] of incoming.entries()) {

@@ -14,6 +14,8 @@ import { mergeDataset } from './dataset-merge';
 import { LAYOUT_INDEX } from './dataset-index';
 import type { ExportSource } from './export-source';
 import { WRITERS } from './dataset-writers';
+import { describeFsError } from './fs-errors';
+import { makeDirs, VIRTUAL_FS } from '../util/make-dirs';
 
 export interface DatasetExportOptions {
   format: DatasetFormat;
@@ -24,11 +26,22 @@ export interface DatasetExportOptions {
 
 export async function exportDataset(source: ExportSource, outDir: string, opts: DatasetExportOptions): Promise<DatasetExportSummary> {
   const out = path.resolve(outDir);
+  try {
+    return await exportInto(source, out, opts);
+  } catch (err) {
+    throw describeFsError(err, out);
+  }
+}
+
+async function exportInto(source: ExportSource, out: string, opts: DatasetExportOptions): Promise<DatasetExportSummary> {
   // Refuse a corrupt existing index before doing any work.
   if (await fs.stat(out).then((s) => s.isDirectory(), () => false)) await LAYOUT_INDEX[opts.format].read(out);
-  await fs.mkdir(path.dirname(out), { recursive: true });
+  await makeDirs(path.dirname(out));
   const staging = path.join(path.dirname(out), `${TEMP_PREFIX}export-${path.basename(out)}-${process.pid}-${randomBytes(4).toString('hex')}`);
-  await fs.mkdir(staging);
+  await fs.mkdir(staging).catch((err: NodeJS.ErrnoException) => {
+    // The parent exists but takes no folder: a virtual file system (/proc, /sys).
+    throw err.code === 'ENOENT' ? Object.assign(err, { code: VIRTUAL_FS }) : err;
+  });
   try {
     const written = await WRITERS[opts.format](source, staging, {
       splits: opts.splits, ...(opts.label ? { label: opts.label } : {}), ...(opts.signal ? { signal: opts.signal } : {}),

@@ -13,6 +13,7 @@ import { probeVideo, resolveFfmpeg } from '../media';
 import { AppError, toApiError } from '../pipeline/app-error';
 import { appVersion } from '../pipeline/app-paths';
 import { exportAvss } from '../pipeline/export-avss';
+import { datasetExport, datasetPreview } from '../pipeline/export-datasets';
 import { saveEditedMask } from '../pipeline/mask-edits';
 import { prelabelVideo } from '../pipeline/prelabel-video';
 import { ProjectStore } from '../pipeline/project-store';
@@ -147,6 +148,11 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     'export:avss': async ({ videoId, split, outDir }) => {
       const chosen = outDir ?? (await options.dialogs.pickOutDir());
       return chosen ? exportAvss(store, videoId, { split, outDir: resolve(chosen) }) : null;
+    },
+    'export:preview': async (request) => datasetPreview(store, request),
+    'export:dataset': async (request) => {
+      const chosen = await options.dialogs.pickOutDir();
+      return chosen ? datasetExport(store, request, resolve(chosen)) : null;
     },
   };
 

@@ -6,6 +6,9 @@
 import {
   REQUEST_CHANNELS, type DatasetSplit, type DeviceChoice, type RequestChannel, type RequestMap,
 } from '../shared/ipc-contract';
+import * as v from 'valibot';
+import { ExportRequestSchema, type ExportRequest } from '../shared/dataset-formats';
+import { describeIssue } from '../shared/project-model';
 
 export type Validated<C extends RequestChannel> = { ok: true; payload: RequestMap[C]['req'] } | { ok: false; message: string };
 
@@ -82,7 +85,17 @@ const validators: Validators = {
     const o = record(p, ['videoId', 'split'], ['outDir']);
     return { videoId: id(o, 'videoId'), split: oneOf(o, 'split', SPLITS), ...optionalPath(o, 'outDir') };
   },
+  'export:preview': (p) => exportRequest(p),
+  'export:dataset': (p) => exportRequest(p),
 };
+
+/** Export requests: the one valibot schema (strict objects: no path field can slip through). */
+function exportRequest(p: unknown): ExportRequest {
+  const result = v.safeParse(ExportRequestSchema, p);
+  if (!result.success) throw new Invalid(describeIssue(result.issues[0]));
+  for (const videoId of result.output.videoIds ?? []) if (!ID_PATTERN.test(videoId)) throw new Invalid('"videoIds" must be ids');
+  return result.output;
+}
 
 export function isRequestChannel(channel: unknown): channel is RequestChannel {
   return typeof channel === 'string' && (REQUEST_CHANNELS as readonly string[]).includes(channel);

@@ -31,6 +31,9 @@ export function toApiError(err: unknown): ApiError {
   if (err instanceof Error) {
     const errno = (err as NodeJS.ErrnoException).code;
     if (errno && ERRNO_CODES[errno]) return { code: ERRNO_CODES[errno], message: err.message };
+    // Dataset stage: its own errors say whether the folder (io) or the data (bad-input) is at fault.
+    if (err.name === 'DatasetWriteError') return { code: (err as Error & { kind: 'io' | 'bad-input' }).kind, message: err.message };
+    if (err.name === 'MetadataCsvError') return { code: 'bad-input', message: err.message };
     // Media-stage errors (ffmpeg/ffprobe failures) are named *MediaError by convention.
     if (/media/i.test(err.name)) return { code: 'media', message: err.message };
     return { code: 'internal', message: err.message };

@@ -7,6 +7,8 @@
  */
 import type { ModelContract } from './onnx-contract';
 
+import type { DatasetExportSummary, ExportPreview, ExportRequest } from './dataset-formats';
+
 export type DeviceChoice = 'auto' | 'cpu' | 'cuda' | 'dml' | 'coreml' | 'webgpu';
 export type ProviderName = Exclude<DeviceChoice, 'auto'>;
 export type DatasetSplit = 'train' | 'val' | 'test';
@@ -93,6 +95,10 @@ export interface RequestMap {
   /** Replace one frame's class-index mask (edits); PNG bytes base64, single channel, video size. */
   'mask:save': { req: { videoId: string; index: number; pngBase64: string }; res: FrameLabel };
   'export:avss': { req: { videoId: string; split: DatasetSplit; outDir?: string }; res: ExportResult | null };
+  /** What an export would write (clips, frames, objects, classes, splits, warnings); nothing is written. */
+  'export:preview': { req: ExportRequest; res: ExportPreview };
+  /** Exports in any layout; main asks the user for the folder (a renderer never sends a path). null = cancelled. */
+  'export:dataset': { req: ExportRequest; res: DatasetExportSummary | null };
 }
 
 export interface PrelabelProgress {
@@ -132,7 +138,7 @@ export interface AvsApi {
 
 export const REQUEST_CHANNELS: readonly RequestChannel[] = [
   'app:info', 'video:open', 'video:list', 'model:info', 'model:open', 'prelabel:start', 'prelabel:cancel',
-  'prelabel:result', 'mask:save', 'export:avss',
+  'prelabel:result', 'mask:save', 'export:avss', 'export:preview', 'export:dataset',
 ];
 export const EVENT_CHANNELS: readonly EventChannel[] = [
   'prelabel:progress', 'prelabel:done', 'prelabel:error', 'provider:changed', 'log',

@@ -16,6 +16,8 @@ const GOOD: { [C in RequestChannel]: unknown } = {
   'prelabel:result': { videoId: 'v0123abcd' },
   'mask:save': { videoId: 'v0123abcd', index: 3, pngBase64: 'iVBORw0KGgo=' },
   'export:avss': { videoId: 'v0123abcd', split: 'train', outDir: '/data/avss' },
+  'export:preview': { format: 'coco', split: { kind: 'ratio', train: 0.8, val: 0.1, test: 0.1, seed: 123 } },
+  'export:dataset': { format: 'avss', label: 'v1s', split: { kind: 'per-video', splits: { v0123abcd: 'val' }, fallback: 'train' }, videoIds: ['v0123abcd'] },
 };
 
 const BAD: [RequestChannel, unknown, string][] = [
@@ -38,6 +40,11 @@ const BAD: [RequestChannel, unknown, string][] = [
   ['mask:save', { videoId: 'v1', index: 0 }, 'missing field "pngBase64"'],
   ['export:avss', { videoId: 'v1', split: 'holdout' }, '"split" must be one of train, val, test'],
   ['export:avss', { videoId: 'v1', split: 'val', outDir: {} }, '"outDir" must be a file path'],
+  ['export:dataset', { format: 'avss', split: { kind: 'all', split: 'val' }, outDir: '/etc' }, 'outDir'],
+  ['export:dataset', { format: 'mp4', split: { kind: 'all', split: 'val' } }, 'format'],
+  ['export:preview', { format: 'avss', split: { kind: 'ratio', train: 2, val: 0, test: 0, seed: 1 } }, 'train'],
+  ['export:preview', { format: 'avss', split: { kind: 'all', split: 'val' }, videoIds: ['../x'] }, '"videoIds" must be ids'],
+  ['export:preview', { format: 'avss', split: { kind: 'all', split: 'val' }, label: 'v3' }, 'label'],
 ];
 
 describe('IPC payload validation', () => {

@@ -21,7 +21,7 @@ beforeAll(async () => {
   core.events.subscribe((channel, payload) => {
     if (channel === 'prelabel:progress') progress.push(payload as EventMap['prelabel:progress']);
   });
-  // 12 s: one full 10-s AVSS window and a partial one (padded as in training, 2 frames kept).
+  // 12 s: two 10-s AVSS windows, the second ending at the video's end (window rule).
   video = await core.openVideo(makeVideo(join(tmp.dir, 'street-scene.mp4'), { seconds: 12, width: 176, height: 144 }));
   const jobId = core.startPrelabel(video.videoId, 'cpu');
   result = await core.jobDone(jobId);
@@ -86,6 +86,20 @@ describe('prelabelVideo', () => {
     expect(again).toMatchObject({ ok: true, value: { rowsAdded: 0 } });
     expect(readFileSync(join(outDir, 'metadata.csv'), 'utf8').trim().split('\n')).toHaveLength(3);
     expect(await validateAvssDataset(outDir)).toEqual([]);
+  });
+});
+
+describe('export:preview and export:dataset', () => {
+  it('previews by the window rule, exports COCO into the folder main chose, and refuses a renderer path', async () => {
+    const request = { format: 'avss', split: { kind: 'all', split: 'test' } } as const;
+    const preview = await core.handleRequest('export:preview', request);
+    expect(preview).toMatchObject({ ok: true, value: { format: 'avss', clips: 2, frames: 20, splits: { train: 0, val: 0, test: 1 } } });
+    const coco = await core.handleRequest('export:dataset', { format: 'coco', split: { kind: 'all', split: 'val' } });
+    expect(coco).toMatchObject({ ok: true, value: { format: 'coco', clips: 1, frames: 12, outDir: join(tmp.dir, 'out') } });
+    const written = JSON.parse(readFileSync(join(tmp.dir, 'out', 'annotations', 'instances_val.json'), 'utf8')) as { images: unknown[] };
+    expect(written.images).toHaveLength(12);
+    const withPath = await core.handleRequest('export:dataset', { ...request, outDir: '/tmp/elsewhere' } as never);
+    expect(withPath).toMatchObject({ ok: false, error: { code: 'bad-input' } });
   });
 });
 
