@@ -32,8 +32,8 @@ describe('ExportDialog', () => {
   it('shows the preview, exports without sending a path, and shows the folder main wrote', async () => {
     const requests: ExportRequest[] = [];
     const fake = createFakeApi({
-      'export:preview': (req) => (requests.push(req), preview),
-      'export:dataset': (req) => ({ format: req.format, outDir: '/data/out', clips: 2, frames: 20, filesWritten: 42, replaced: 1, warnings: [], keys: ['a_0_10000', 'a_2000_12000'] }),
+      'export:preview': (req: ExportRequest) => (requests.push(req), preview),
+      'export:dataset': (req: ExportRequest) => ({ format: req.format, outDir: '/data/out', clips: 2, frames: 20, filesWritten: 42, replaced: 1, warnings: [], keys: ['a_0_10000', 'a_2000_12000'] }),
     } as never);
     installApi(fake.api);
     const wrapper = mount(ExportDialog, { props: { modelValue: true }, global: { plugins: [pinia] }, attachTo: document.body });
