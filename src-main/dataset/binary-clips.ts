@@ -54,6 +54,7 @@ export async function writeBinaryClips(layout: BinaryLayout, source: ExportSourc
     result.frames += clip.frames.length;
     result.filesWritten += clip.frames.length + masked + 1;
   }
+  if (result.clips > 0) result.warnings.push(`the audio_log_mel/*.pkl tensors need Python: run \`python -m ccformer add-logmel DATASET\` on the dataset folder`);
   await writeFileDurable(path.join(root, layout.csvName), mergeKeyedCsv(undefined, layout.header, 0, rows).text);
   result.filesWritten++;
   return result;

@@ -2,7 +2,8 @@
  * validateDataset: checks a folder of any supported layout against its published rules and lists every
  * problem with its path (empty = valid). AVSS has its own deep validator (avss-validator.ts); the others are
  * checked here through their index (every listed entry's files exist) plus per-file rules:
- *   S4/MS3: 5 frames of 224x224 PNG, binary 224x224 masks (0/255; S4 train: `_1` only), 16 kHz mono WAV of 5 s;
+ *   S4/MS3: 5 frames of 224x224 PNG, binary 224x224 masks (0/255; S4 train: `_1` only), 16 kHz mono WAV of 5 s,
+ *   the log-mel .pkl (written by `python -m ccformer add-logmel`);
  *   COCO: ids unique, references resolve, image files present, RLE decodes to the image size, categories 1..70;
  *   VOC/DAVIS/YouTube-VOS: every frame JPEG has a palette PNG of the same size (VOC: indices < 71).
  */
@@ -65,6 +66,8 @@ async function checkBinary(root: string, format: 's4' | 'ms3', say: Say): Promis
       if (!train || i === 1) await checkPng(root, `${masks}/${name}_${i}.png`, say, { size: [V1_SIZE, V1_SIZE], binary: true });
     }
     await checkWav(root, wav, 5, say);
+    const pkl = entry.units[3]!;
+    if (!(await fs.stat(path.join(root, pkl)).then((s) => s.isFile(), () => false))) say(pkl, 'missing (run `python -m ccformer add-logmel DATASET`)');
   }
 }
 

@@ -13,7 +13,7 @@ import { exportDataset } from '../../../src-main/dataset';
 import { userPath } from '../../../src-main/util/user-path';
 import { EXPORT_TIMEOUT_MS, testModel } from '../app-support/test-model';
 import { makeVideo } from '../app-support/test-media';
-import { fixtureVideo, sourceOf } from '../helpers/export-fixtures';
+import { addLogmel, fixtureVideo, sourceOf } from '../helpers/export-fixtures';
 import { makeTempDir } from '../helpers/media-fixtures';
 
 let dir = '';
@@ -97,6 +97,10 @@ describe('avs-annotator export and merge', () => {
       const out = path.join(dir, `as-${format}`);
       const res = await run(['export', `"${avss}"`, '--format', format, '--out', out]);
       expect(res, format).toMatchObject({ code: 0 });
+      if (format === 's4' || format === 'ms3') {
+        expect((await run(['validate', out])).stdout, format).toMatch(/\.pkl: missing \(run `python -m ccformer add-logmel DATASET`\)/);
+        addLogmel(out);
+      }
       expect((await run(['validate', out])).code, format).toBe(0);
     }
     const res = await run(['export', avss, '--format', 'avss', '--label', 'v1m', '--split', 'test', '--out', '~/ds'], { HOME: dir });

@@ -14,7 +14,7 @@ import type { MemoryVideo } from '../../../src-main/dataset/memory-source';
 import { parseWavHeader } from '../../../src-main/dataset/wav';
 import { AVSS_PALETTE } from '../../../src-main/shared/avss-classes';
 import { python } from '../app-support/test-model';
-import { cls, fixtureVideo, sourceOf } from '../helpers/export-fixtures';
+import { addLogmel, cls, fixtureVideo, sourceOf } from '../helpers/export-fixtures';
 import { makeTempDir } from '../helpers/media-fixtures';
 
 const W = 333;
@@ -45,7 +45,12 @@ describe('S4 and MS3', () => {
     expect([mask.width, mask.height, mask.channels, mask.data[224 * 100 + 10], mask.data[224 * 100 + 112]]).toEqual([224, 224, 1, 255, 0]);
     const wav = parseWavHeader(await fs.readFile(path.join(root, 's4_data/audio_wav/train/woman/vid_7000_12000.wav')));
     expect([wav.sampleRate, wav.frames]).toEqual([16000, 80000]);
+    expect((await validateDataset(root)).problems).toEqual(res.keys.map((k) => expect.stringMatching(new RegExp(`${k}\\.pkl: missing \\(run`))));
+    expect(res.warnings.join('\n')).toMatch(/python -m ccformer add-logmel/);
+    addLogmel(root);
     expect((await validateDataset(root)).problems).toEqual([]);
+    const pkl = await fs.stat(path.join(root, 's4_data/audio_log_mel/train/woman/vid_7000_12000.pkl'));
+    expect(pkl.size).toBeGreaterThan(5 * 96 * 64 * 4);
   });
 
   it('MS3: literal .mp4_ frame names without a split folder, all 5 masks', async () => {
@@ -54,6 +59,7 @@ describe('S4 and MS3', () => {
     expect(await fs.readFile(path.join(root, 'ms3_meta_data.csv'), 'utf8')).toBe('video_id,split\nvid_0_5000,test\nvid_5000_10000,test\nvid_7000_12000,test\n');
     expect((await fs.readdir(path.join(root, 'ms3_data/visual_frames/vid_0_5000'))).sort()).toEqual([1, 2, 3, 4, 5].map((i) => `vid_0_5000.mp4_${i}.png`));
     expect(await fs.readdir(path.join(root, 'ms3_data/gt_masks/test/vid_0_5000'))).toHaveLength(5);
+    addLogmel(root);
     expect((await validateDataset(root)).problems).toEqual([]);
     await fs.rm(path.join(root, 'ms3_data/gt_masks/test/vid_5000_10000/vid_5000_10000_4.png'));
     expect((await validateDataset(root)).problems).toEqual([expect.stringMatching(/vid_5000_10000_4\.png: missing$/)]);

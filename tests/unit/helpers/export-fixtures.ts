@@ -3,6 +3,7 @@
  * its sampled frames as JPEGs at display size (src-main/media), its audio through extractAudio, and object
  * rasters drawn here (rectangles), so writer tests exercise real JPEG/WAV/PNG paths.
  */
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { extractAudio, frameSampleTimes, probeVideo, writeFrameJpegs } from '../../../src-main/media';
 import { memorySource, type MemoryVideo } from '../../../src-main/dataset/memory-source';
@@ -10,6 +11,7 @@ import type { ExportSource } from '../../../src-main/dataset/export-source';
 import { AVSS_CLASSES } from '../../../src-main/shared/avss-classes';
 import type { ProjectObject } from '../../../src-main/shared/project-model';
 import { makeCounterVideo } from './media-fixtures';
+import { python, repoRoot } from '../app-support/test-model';
 
 export const cls = (name: string): number => {
   const i = AVSS_CLASSES.indexOf(name);
@@ -58,4 +60,9 @@ export async function fixtureVideo(dir: string, o: FixtureVideoOptions): Promise
 
 export function sourceOf(videos: MemoryVideo[], workDir: string): ExportSource {
   return memorySource(videos, workDir);
+}
+
+/** `python -m ccformer add-logmel` from this checkout's models/ (the .venv's editable install may be another checkout's). */
+export function addLogmel(root: string): void {
+  execFileSync(python, ['-m', 'ccformer', 'add-logmel', root], { env: { ...process.env, PYTHONPATH: path.join(repoRoot, 'models') }, stdio: 'pipe' });
 }
