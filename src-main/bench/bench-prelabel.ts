@@ -13,7 +13,6 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { createAppCore, type AppCore } from '../ipc/app-core';
 import { resolveFfmpeg } from '../media';
-import { exportAvss } from '../pipeline/export-avss';
 import { browserDialogs } from '../cli/serve-command';
 import type { Transport } from '../inference/worker-channel';
 
@@ -72,7 +71,7 @@ interface Lag {
 async function oneClip(core: AppCore, videoId: string, outDir: string, device: 'cpu' | 'auto', lag: Lag): Promise<number> {
   const start = performance.now();
   await monitored(lag.monitor, lag.prelabel, () => core.jobDone(core.startPrelabel(videoId, device)));
-  await monitored(lag.monitor, lag.export, () => exportAvss(core.store, videoId, { split: 'train', outDir }));
+  await monitored(lag.monitor, lag.export, () => core.exportAvss(outDir, 'train', { videoIds: [videoId] }));
   return (performance.now() - start) / 1000;
 }
 

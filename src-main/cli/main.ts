@@ -7,20 +7,23 @@ import { appVersion } from '../pipeline/app-paths';
 import { toApiError } from '../pipeline/app-error';
 import { errorLine, processIo, UsageError, type CliIo, PROG } from './cli-io';
 import { runDemo, DEMO_HELP } from './demo-command';
+import { runExport, EXPORT_HELP } from './export-command';
 import { runPrelabel, PRELABEL_HELP } from './prelabel-command';
 import { runServe, SERVE_HELP } from './serve-command';
-import { EXPORT_HELP, MERGE_HELP, runExport, runMerge, runValidate, VALIDATE_HELP } from './dataset-commands';
+import { MERGE_HELP, runMerge, runValidate, VALIDATE_HELP } from './dataset-commands';
 
 const HELP = `Usage: ${PROG} <command> [options]
 
 Pre-label sounding objects in videos with CCFormer and export AVSBench datasets.
 
 Commands:
-  prelabel VIDEO... --out DIR   pre-label videos and write an AVSS dataset
-  serve [--port N]              run the annotator UI in your browser (127.0.0.1 only)
+  prelabel VIDEO... --project DIR | --out DIR
+                                pre-label videos into a project and/or an AVSS dataset
+  serve [--project DIR]         run the annotator UI in your browser (127.0.0.1 only)
+  export PROJECT --out DIR [--format F]
+                                write a project (or convert a dataset) as avss|s4|ms3|coco|voc|davis|ytvos
   demo                          pre-label the bundled sample, write its dataset, open the UI
   validate DIR                  check a dataset (any supported layout) and list every problem
-  export INPUT --format F --out DIR   write a dataset in another layout (avss|s4|ms3|coco|voc|davis|ytvos)
   merge DIR... --out DIR        join datasets (e.g. cluster shards) without duplicates
 
 Options:
@@ -35,9 +38,9 @@ type Command = (argv: string[], io: CliIo, signal: AbortSignal) => Promise<numbe
 const COMMANDS: Record<string, { run: Command; help: string }> = {
   prelabel: { run: runPrelabel, help: PRELABEL_HELP },
   serve: { run: runServe, help: SERVE_HELP },
+  export: { run: runExport, help: EXPORT_HELP },
   demo: { run: runDemo, help: DEMO_HELP },
   validate: { run: (argv, io) => runValidate(argv, io), help: VALIDATE_HELP },
-  export: { run: runExport, help: EXPORT_HELP },
   merge: { run: runMerge, help: MERGE_HELP },
 };
 
@@ -64,7 +67,8 @@ export async function main(argv: string[], io: CliIo = processIo, signal?: Abort
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
   signal?.addEventListener('abort', onSigint, { once: true });
-  // Ctrl+C and a plain `kill` both stop the command cleanly (the work folder is removed, nothing half-written).
+  // Ctrl+C and a plain `kill` both stop the command cleanly: the work folder is removed, nothing half-written, and
+  // an open project is flushed and closed (every edit saved, its lock released) by the command's core.dispose().
   process.once('SIGINT', onSigint);
   process.once('SIGTERM', onSigint);
   try {

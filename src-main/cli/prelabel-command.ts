@@ -1,33 +1,39 @@
 /**
- * `avs-annotator prelabel VIDEO... --out DIR`: pre-label videos and write an AVSS dataset. Everything that can
- * be checked is checked before the first byte is written (arguments, model, every video, the output folder), and
- * every video is pre-labelled before any is exported, so bad input never leaves a half-written dataset.
+ * `avs-annotator prelabel VIDEO... --project DIR | --out DIR`: pre-label videos into a project (created if
+ * missing) and/or write an AVSS dataset. Everything that can be checked is checked before the first byte is
+ * written (arguments, model, every video, the output folder), and every video is pre-labelled before any is
+ * exported, so bad input never leaves a half-written dataset. Without --project the pre-label lives in a
+ * temporary project that is removed afterwards.
  */
-import { readdir, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import type { DatasetSplit, PrelabelResult, ProviderStatus, VideoInfo } from '../shared/ipc-contract';
 import { isBinary, maskValueName } from '../shared/onnx-contract';
 import { isDeviceChoice } from '../inference/providers';
 import { createAppCore } from '../ipc/app-core';
 import { bundledModelPath } from '../pipeline/app-paths';
-import { exportAvss, videoStem } from '../pipeline/export-avss';
+import { videoStem } from '../pipeline/export-avss';
 import { parse, UsageError, type CliIo, PROG } from './cli-io';
 import { checkOutDir, progressPrinter } from './cli-support';
 import { browserDialogs } from './serve-command';
 import { resolveShard, shardItems, shardOutDir } from './shard';
 import { userPath } from '../util/user-path';
 
-export const PRELABEL_HELP = `Usage: ${PROG} prelabel VIDEO... --out DIR [options]
+export const PRELABEL_HELP = `Usage: ${PROG} prelabel VIDEO... [--project DIR] [--out DIR] [options]
 
-Pre-labels sounding objects in each video with CCFormer and writes (or merges into) an AVSBench-semantic
-dataset in DIR: metadata.csv, label2idx.json, v2/{uid}/frames|labels_rgb|labels_semantic|audio.wav.
-  --out DIR        dataset folder (created if needed; existing rows are kept, re-exported clips replaced)
+Pre-labels sounding objects in each video with CCFormer into a project and/or an AVSBench-semantic dataset
+(give at least one of --project and --out).
+  --project DIR    project folder to pre-label into (created if missing; videos are added to it); frames an
+                   annotator already edited are kept
+  --out DIR        dataset folder: metadata.csv, label2idx.json, v2/{uid}/frames|labels_rgb|labels_semantic|
+                   audio.wav (created if needed; existing rows are kept, re-exported clips replaced)
   --model FILE     ONNX model following the app's contract (default: the bundled CCFormer)
   --device D       auto|cpu|cuda|dml|coreml|webgpu (default auto: GPU if one works, else CPU with a warning)
   --split S        train|val|test for metadata.csv (default train)
   --json           print the summary as JSON on stdout
   --shard i/N      run only shard i (0-based) of N: videos are dealt round-robin in path order, and the shard
-                   writes its own dataset DIR/shard-i-of-N (join them with \`${PROG} merge\`). Also read from
+                   writes its own dataset DIR/shard-i-of-N (and project) (join them with \`${PROG} merge\`). Also read from
                    SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT (Slurm job arrays) or JOB_COMPLETION_INDEX
                    (Kubernetes Indexed Jobs, with --shards N or AVS_SHARD_COUNT)
   --shards N       shard count for JOB_COMPLETION_INDEX
@@ -38,7 +44,9 @@ Progress goes to stderr.
 const SPLITS: readonly DatasetSplit[] = ['train', 'val', 'test'];
 
 export interface PrelabelSummary {
-  outDir: string;
+  /** The project pre-labelled into (absent without --project). */
+  project?: string;
+  outDir: string | null;
   model: string;
   provider: ProviderStatus | null;
   seconds: number;
@@ -60,7 +68,8 @@ function printSummary(io: CliIo, s: PrelabelSummary): void {
   io.stdout([
     `Pre-labelled ${s.videos.length} video(s) in ${s.seconds.toFixed(1)} s with ${s.model}`,
     `  provider: ${providerLine}`,
-    `  clips written: ${s.clips} -> ${s.outDir}`,
+    ...(s.project ? [`  project: ${s.project}`] : []),
+    ...(s.outDir ? [`  clips written: ${s.clips} -> ${s.outDir}`] : []),
     `  classes found: ${s.classes.length ? s.classes.join(', ') : 'none'}`,
     ...s.videos.map((v) => `  ${v.file}: ${v.frames} frames, ${v.seconds.toFixed(1)} s, ${v.classes.join(', ') || 'no class'}`),
   ].join('\n') + '\n');
@@ -86,7 +95,7 @@ async function expandVideoArgs(args: readonly string[]): Promise<string[]> {
 
 export async function runPrelabel(argv: string[], io: CliIo, signal: AbortSignal): Promise<number> {
   const { values, positionals } = parse('prelabel', argv, {
-    out: { type: 'string' }, model: { type: 'string' }, device: { type: 'string' }, split: { type: 'string' },
+    out: { type: 'string' }, project: { type: 'string' }, model: { type: 'string' }, device: { type: 'string' }, split: { type: 'string' },
     json: { type: 'boolean' }, shard: { type: 'string' }, shards: { type: 'string' },
   });
   const device = values.device ?? 'auto';
@@ -94,9 +103,11 @@ export async function runPrelabel(argv: string[], io: CliIo, signal: AbortSignal
   const split = (values.split ?? 'train') as DatasetSplit;
   if (!SPLITS.includes(split)) throw new UsageError(`--split must be train, val or test, got "${values.split}"`);
   if (positionals.length === 0) throw new UsageError('prelabel: give at least one VIDEO');
-  if (!values.out) throw new UsageError('prelabel: --out DIR is required');
+  if (!values.out && !values.project) throw new UsageError('prelabel: give --project DIR, --out DIR or both');
   const shard = resolveShard(values.shard, values.shards);
-  const outDir = shardOutDir(userPath(values.out), shard);
+  // Each shard writes its own dataset (and project): merge the datasets afterwards.
+  const outDir = values.out ? shardOutDir(userPath(values.out), shard) : null;
+  const projectArg = values.project ? shardOutDir(userPath(values.project), shard) : null;
   const files = shardItems(await expandVideoArgs(positionals.map((p) => userPath(p))), shard);
   if (files.length === 0) {
     io.stderr(`${PROG}: shard ${shard?.index}/${shard?.count} has no video to pre-label\n`);
@@ -104,17 +115,24 @@ export async function runPrelabel(argv: string[], io: CliIo, signal: AbortSignal
   }
   const modelPath = values.model ? userPath(values.model) : bundledModelPath();
   if (!modelPath) throw new UsageError('no bundled model is installed: pass --model FILE.onnx');
-  await checkOutDir(outDir);
+  if (outDir) await checkOutDir(outDir);
+  if (projectArg) await checkOutDir(projectArg);
 
   const started = performance.now();
+  // Without --project the pre-label lives in a temporary project, removed afterwards.
+  const scratch = projectArg ? null : await mkdtemp(join(tmpdir(), 'avs-prelabel-'));
+  const projectDir = projectArg ?? join(scratch!, 'project');
   // Loading the model reads and checks its metadata; errors name the file.
-  const core = await createAppCore({ mode: 'browser', dialogs: browserDialogs(outDir), modelPath, modelRequired: true });
+  const core = await createAppCore({
+    mode: 'browser', dialogs: browserDialogs(outDir ?? projectDir), modelPath, modelRequired: true, ...(scratch ? { workParent: scratch } : {}),
+  });
   try {
     const model = await core.handleRequest('model:info', {});
     if (!model.ok) throw new UsageError(model.error.message);
-    const info = core.store;
     const modelInfo = model.value as PrelabelResult['model'];
-    if (isBinary(modelInfo)) throw new UsageError(`is a binary ${modelInfo.task} model; an AVSS dataset needs an AVSS model`, modelPath);
+    if (isBinary(modelInfo)) throw new UsageError(`is a binary ${modelInfo.task} model; projects and AVSS datasets need an AVSS model`, modelPath);
+    const project = await core.openProject(projectDir, { create: true });
+    if (project.readOnly) throw new UsageError(`is open read-only: ${project.readOnly.reason}`, projectDir);
     const videos: { file: string; video: VideoInfo }[] = [];
     const stems = new Map<string, string>();
     for (const file of files) {
@@ -138,12 +156,16 @@ export async function runPrelabel(argv: string[], io: CliIo, signal: AbortSignal
       }
     }
     const summary: PrelabelSummary = {
-      outDir, model: modelInfo.fileName, provider: results[0]?.provider ?? null, seconds: 0, clips: 0, uids: [],
+      ...(projectArg ? { project: projectDir } : {}), outDir, model: modelInfo.fileName, provider: results[0]?.provider ?? null, seconds: 0, clips: 0, uids: [],
       classes: [], videos: [],
     };
-    for (const [i, { file, video }] of videos.entries()) {
-      const exported = await exportAvss(info, video.videoId, { split, outDir, signal, onWarning: (w) => io.stderr(`${PROG}: warning: ${w}\n`) });
+    if (outDir) {
+      const exported = await core.exportAvss(outDir, split, {
+        videoIds: videos.map((v) => v.video.videoId), signal, onWarning: (w) => io.stderr(`${PROG}: warning: ${w}\n`),
+      });
       summary.uids.push(...exported.uids);
+    }
+    for (const [i, { file }] of videos.entries()) {
       const result = results[i]!;
       summary.videos.push({ file, frames: result.frames.length, seconds: result.seconds, classes: classNames(result) });
     }
@@ -155,5 +177,6 @@ export async function runPrelabel(argv: string[], io: CliIo, signal: AbortSignal
     return 0;
   } finally {
     await core.dispose();
+    if (scratch) await rm(scratch, { recursive: true, force: true });
   }
 }

@@ -4,10 +4,11 @@
  * key replaces the old one in place; others are appended). dataset-merge.ts moves the units and writes these.
  * A corrupt index is refused with a one-line error naming the file, before anything is changed.
  */
-import { promises as fs } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DatasetFormat, SplitName } from '../shared/dataset-formats';
 import { SPLIT_NAMES } from '../shared/dataset-formats';
+import { describeFsError, FileStepError } from '../util/fs-errors';
 import { label2idxText } from './avss-writer';
 import { DatasetWriteError } from './clip-masks';
 import { emptyCoco, type CocoFile } from './coco-writer';
@@ -32,27 +33,33 @@ export interface DatasetIndex {
 export interface LayoutIndex {
   /** Files whose presence says a folder is this layout. */
   marker: string;
-  read(dir: string): Promise<DatasetIndex>;
+  read(dir: string): DatasetIndex;
+  /** Index files (relative) of this layout that may exist in a dataset. */
+  files: readonly string[];
 }
 
-async function readOptional(file: string): Promise<Buffer | undefined> {
-  return fs.readFile(file).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') return undefined;
-    throw err;
-  });
+/** Index files are small and read under the dataset lock inside a commit's (synchronous) merge step. */
+function readOptional(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new FileStepError(describeFsError(err, file), (err as NodeJS.ErrnoException).code);
+  }
 }
 
 /** CSV layouts (AVSS, S4, MS3): one row per clip, keyed by one column. */
 function csvIndex(
   csvName: string, header: readonly string[], key: number, units: (row: string[]) => string[],
-  extra?: Record<string, string>, check?: (dir: string) => Promise<void>,
+  extra?: Record<string, string>, check?: (dir: string) => void,
 ): LayoutIndex {
   return {
     marker: csvName,
-    async read(dir) {
-      await check?.(dir);
+    files: [csvName, ...Object.keys(extra ?? {})],
+    read(dir) {
+      check?.(dir);
       const file = path.join(dir, csvName);
-      const bytes = await readOptional(file);
+      const bytes = readOptional(file);
       const parsed: ParsedMetadata | undefined = bytes ? parseKeyedCsv(bytes, file, header, key) : undefined;
       const rows = parsed ? csvRows(parsed) : [];
       const index: DatasetIndex & { rows: string[][] } = {
@@ -73,10 +80,11 @@ function csvIndex(
 function listIndex(listDir: string, units: (key: string) => string[], extra?: Record<string, string>): LayoutIndex {
   return {
     marker: listDir,
-    async read(dir) {
+    files: [...SPLIT_NAMES.map((s) => `${listDir}/${s}.txt`), ...Object.keys(extra ?? {})],
+    read(dir) {
       const splits = new Map<string, SplitName>();
       for (const split of SPLIT_NAMES) {
-        const text = (await readOptional(path.join(dir, listDir, `${split}.txt`)))?.toString('utf8');
+        const text = readOptional(path.join(dir, listDir, `${split}.txt`))?.toString('utf8');
         for (const line of text?.split(/\r?\n/) ?? []) if (line.trim()) splits.set(line.trim(), split);
       }
       return {
@@ -101,8 +109,8 @@ function listIndex(listDir: string, units: (key: string) => string[], extra?: Re
   };
 }
 
-async function readJson<T>(file: string): Promise<T | undefined> {
-  const bytes = await readOptional(file);
+function readJson<T>(file: string): T | undefined {
+  const bytes = readOptional(file);
   if (!bytes) return undefined;
   try {
     return JSON.parse(bytes.toString('utf8')) as T;
@@ -114,10 +122,11 @@ async function readJson<T>(file: string): Promise<T | undefined> {
 /** COCO: one JSON per split; entries are videos (by name), owning images/{name}/. */
 const cocoIndex: LayoutIndex = {
   marker: 'annotations',
-  async read(dir) {
+  files: SPLIT_NAMES.map((s) => `annotations/instances_${s}.json`),
+  read(dir) {
     const files = new Map<SplitName, CocoFile>();
     for (const split of SPLIT_NAMES) {
-      const coco = await readJson<CocoFile>(path.join(dir, 'annotations', `instances_${split}.json`));
+      const coco = readJson<CocoFile>(path.join(dir, 'annotations', `instances_${split}.json`));
       if (coco && (!Array.isArray(coco.videos) || !Array.isArray(coco.images) || !Array.isArray(coco.annotations))) {
         throw new DatasetWriteError(`${path.join(dir, 'annotations', `instances_${split}.json`)}: not a COCO file with videos, images and annotations`);
       }
@@ -169,10 +178,11 @@ function appendVideos(dst: CocoFile, src: CocoFile, keep: Set<number>): void {
 /** YouTube-VOS: `{split}/meta.json`; entries are videos owning their JPEGImages and Annotations folders. */
 const ytvosIndex: LayoutIndex = {
   marker: 'meta.json',
-  async read(dir) {
+  files: SPLIT_NAMES.map((s) => `${s}/meta.json`),
+  read(dir) {
     const metas = new Map<SplitName, YtvosMeta>();
     for (const split of SPLIT_NAMES) {
-      const meta = await readJson<YtvosMeta>(path.join(dir, split, 'meta.json'));
+      const meta = readJson<YtvosMeta>(path.join(dir, split, 'meta.json'));
       if (meta && (typeof meta.videos !== 'object' || meta.videos === null)) throw new DatasetWriteError(`${path.join(dir, split, 'meta.json')}: has no "videos" object`);
       if (meta) metas.set(split, meta);
     }
@@ -201,9 +211,9 @@ const ytvosIndex: LayoutIndex = {
 };
 
 /** An AVSS dataset with other class indices cannot take our clips. */
-async function checkLabel2idx(dir: string): Promise<void> {
+function checkLabel2idx(dir: string): void {
   const file = path.join(dir, 'label2idx.json');
-  const theirs = await readJson<unknown>(file);
+  const theirs = readJson<unknown>(file);
   if (theirs !== undefined && JSON.stringify(theirs, null, 2) + '\n' !== label2idxText()) {
     throw new DatasetWriteError(`${file}: class indices differ from the AVSS classes this app writes (refusing to merge)`);
   }

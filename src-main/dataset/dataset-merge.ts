@@ -1,88 +1,61 @@
 /**
- * mergeDataset: brings the entries of one or more datasets of a layout into `outDir` (created when missing),
- * without duplicates: an entry whose key is already there (same AVSS uid, S4 name, COCO video...) replaces the
- * old one, whose files are removed; others are added. Order keeps readers safe: every index is read (and a
- * corrupt one refused) before anything changes; each entry's files are put in place (a folder by an atomic
- * swap) before the index that lists them is rewritten (atomically), so a reader never sees a listed entry
- * with half its files. Used by every export (staging folder -> dataset) and by `avs-annotator merge`.
+ * mergeDataset: brings the entries of datasets of one layout (e.g. cluster shards) into `outDir` (created when
+ * missing) without duplicates, in ONE DatasetTransaction: each source's entry files are copied into the staging
+ * folder (a later source wins a shared key) and its index folded into the staged index; the staged dataset is
+ * then committed like an export (staged-commit.ts). Every source index is read (a corrupt one refused) first.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { DatasetFormat } from '../shared/dataset-formats';
 import { throwIfAborted } from '../util/abort';
-import { atomicWriteDir, atomicWriteFile, tempPathFor } from '../util/atomic-write';
-import { LAYOUT_INDEX, type DatasetIndex } from './dataset-index';
-import { describeFsError } from './fs-errors';
-import { makeDirs } from '../util/make-dirs';
+import { writeFileDurable } from '../util/atomic-write';
+import { DatasetTransaction } from './dataset-transaction';
+import { LAYOUT_INDEX } from './dataset-index';
+import { commitStaged, stagingRoot } from './staged-commit';
 
 export interface MergeSummary {
   added: number;
   replaced: number;
 }
 
-async function exists(p: string): Promise<'file' | 'dir' | undefined> {
-  return fs.stat(p).then((s) => (s.isDirectory() ? 'dir' : 'file'), () => undefined);
+async function sizeOf(p: string): Promise<number> {
+  const info = await fs.lstat(p).catch(() => undefined);
+  if (!info) return 0;
+  if (!info.isDirectory()) return info.size;
+  let total = 0;
+  for (const name of await fs.readdir(p)) total += await sizeOf(path.join(p, name));
+  return total;
 }
 
-/** Puts `src` (file or folder) at `dest`, replacing what is there; `move` renames when possible, else copies. */
-async function placeUnit(src: string, dest: string, move: boolean): Promise<void> {
-  const kind = await exists(src);
-  if (!kind) return;
-  await fs.mkdir(path.dirname(dest), { recursive: true });
-  if (kind === 'dir') {
-    await atomicWriteDir(dest, async (tmp) => {
-      await fs.rm(tmp, { recursive: true, force: true });
-      if (move) await fs.rename(src, tmp).catch(() => fs.cp(src, tmp, { recursive: true }));
-      else await fs.cp(src, tmp, { recursive: true });
-    });
-    return;
-  }
-  const tmp = tempPathFor(dest);
-  try {
-    if (move) await fs.rename(src, tmp).catch(() => fs.copyFile(src, tmp));
-    else await fs.copyFile(src, tmp);
-    await fs.rename(tmp, dest);
-  } catch (err) {
-    await fs.rm(tmp, { force: true });
-    throw err;
-  }
-}
-
-/**
- * Merges `sources` (in order: a later one wins a shared key) into `outDir`. `move` lets the sources' files be
- * renamed instead of copied (a staging folder that is thrown away afterwards).
- */
-export async function mergeDataset(format: DatasetFormat, sources: readonly string[], outDir: string, opts: { move?: boolean; signal?: AbortSignal } = {}): Promise<MergeSummary> {
-  try {
-    return await mergeInto(format, sources, outDir, opts);
-  } catch (err) {
-    throw describeFsError(err, outDir);
-  }
-}
-
-async function mergeInto(format: DatasetFormat, sources: readonly string[], outDir: string, opts: { move?: boolean; signal?: AbortSignal }): Promise<MergeSummary> {
+export async function mergeDataset(format: DatasetFormat, sources: readonly string[], outDir: string, opts: { signal?: AbortSignal } = {}): Promise<MergeSummary> {
   const layout = LAYOUT_INDEX[format];
-  let current: DatasetIndex | undefined = (await exists(outDir)) ? await layout.read(outDir) : undefined;
-  const incoming = await Promise.all(sources.map((s) => layout.read(s))); // all checked before any change
-  await makeDirs(outDir);
-  current ??= await layout.read(outDir);
-  const summary: MergeSummary = { added: 0, replaced: 0 };
-  for (const [n, index] of incoming.entries()) {
-    const before = new Map(current.entries.map((e) => [e.key, e.units]));
-    for (const entry of index.entries) {
-      throwIfAborted(opts.signal);
-      for (const unit of entry.units) await placeUnit(path.join(sources[n]!, unit), path.join(outDir, unit), opts.move === true);
-      // An entry that moved (e.g. to another split folder) leaves no stale copy behind.
-      for (const old of before.get(entry.key) ?? []) if (!entry.units.includes(old)) await fs.rm(path.join(outDir, old), { recursive: true, force: true });
+  const indices = sources.map((s) => ({ dir: s, index: layout.read(s) })); // all checked before any change
+  if (await fs.stat(outDir).then((s) => s.isDirectory(), () => false)) layout.read(outDir);
+  let estimate = 0;
+  for (const { dir, index } of indices) for (const e of index.entries) for (const u of e.units) estimate += await sizeOf(path.join(dir, u));
+  const tx = await DatasetTransaction.begin(outDir, { estimateBytes: estimate, ...(opts.signal ? { signal: opts.signal } : {}) });
+  try {
+    const root = stagingRoot(tx);
+    for (const { dir, index } of indices) {
+      for (const entry of index.entries) {
+        for (const unit of entry.units) {
+          throwIfAborted(opts.signal);
+          const src = path.join(dir, unit);
+          if (!(await fs.lstat(src).then(() => true, () => false))) continue;
+          const dest = path.join(root, unit);
+          await fs.rm(dest, { recursive: true, force: true });
+          await fs.mkdir(path.dirname(dest), { recursive: true });
+          await fs.cp(src, dest, { recursive: true }).catch(async (err: unknown) => { throw await tx.explain(err, outDir); });
+        }
+      }
+      // Fold this source's index into the staged one (same merge rules as against the real dataset).
+      for (const [rel, text] of layout.read(root).merge(index).files) {
+        await fs.mkdir(path.dirname(path.join(root, rel)), { recursive: true });
+        await writeFileDurable(path.join(root, rel), text);
+      }
     }
-    const merged = current.merge(index);
-    for (const [rel, text] of merged.files) {
-      await fs.mkdir(path.dirname(path.join(outDir, rel)), { recursive: true });
-      await atomicWriteFile(path.join(outDir, rel), text);
-    }
-    summary.replaced += merged.replaced;
-    summary.added += index.entries.length - merged.replaced;
-    current = await layout.read(outDir);
+    return await commitStaged(tx, format, opts.signal);
+  } finally {
+    await tx.abort();
   }
-  return summary;
 }

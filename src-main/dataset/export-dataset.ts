@@ -1,21 +1,18 @@
 /**
- * exportDataset: the one entry point of every export (UI, CLI, pre-label): the chosen layout's writer builds a
- * complete dataset in a staging folder beside `outDir` (same file system), which is then merged into `outDir`
- * (created or extended without duplicates, dataset-merge.ts) and removed. An interrupted or failed export
- * leaves `outDir` as it was, apart from entries already swapped in whole; no half-written clip is ever listed.
+ * exportDataset: the one entry point of every export (UI, CLI, pre-label): one DatasetTransaction per export
+ * (lock, hidden staging folder, free-space check, commit last, roll back on failure). The layout's writer builds
+ * a complete dataset in the staging folder; staged-commit.ts places it, merging the index files with what the
+ * folder holds then, without duplicates. A failed, interrupted or killed export leaves the dataset as it was.
  */
-import { promises as fs } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DatasetExportSummary, DatasetFormat, SplitName } from '../shared/dataset-formats';
-import { TEMP_PREFIX } from '../util/atomic-write';
-import { randomBytes } from 'node:crypto';
-import type { ClipLabel } from './window-rule';
-import { mergeDataset } from './dataset-merge';
+import { DatasetTransaction } from './dataset-transaction';
 import { LAYOUT_INDEX } from './dataset-index';
 import type { ExportSource } from './export-source';
 import { WRITERS } from './dataset-writers';
-import { describeFsError } from './fs-errors';
-import { makeDirs, VIRTUAL_FS } from '../util/make-dirs';
+import { commitStaged, stagingRoot } from './staged-commit';
+import type { ClipLabel } from './window-rule';
 
 export interface DatasetExportOptions {
   format: DatasetFormat;
@@ -24,34 +21,30 @@ export interface DatasetExportOptions {
   signal?: AbortSignal;
 }
 
-export async function exportDataset(source: ExportSource, outDir: string, opts: DatasetExportOptions): Promise<DatasetExportSummary> {
-  const out = path.resolve(outDir);
-  try {
-    return await exportInto(source, out, opts);
-  } catch (err) {
-    throw describeFsError(err, out);
-  }
+/** Bytes the export will add, for the free-space check: the first frame JPEG's size, masks and audio per frame. */
+async function estimateBytes(source: ExportSource): Promise<number> {
+  const first = source.videos[0]?.frames[0];
+  const jpeg = first ? await first.jpegPath().then((f) => stat(f)).then((s) => s.size, () => 0) : 0;
+  let total = 64 * 1024;
+  for (const v of source.videos) total += v.frames.length * (jpeg * 1.5 + v.width * v.height * 0.1 + 32_000);
+  return total;
 }
 
-async function exportInto(source: ExportSource, out: string, opts: DatasetExportOptions): Promise<DatasetExportSummary> {
-  // Refuse a corrupt existing index before doing any work.
-  if (await fs.stat(out).then((s) => s.isDirectory(), () => false)) await LAYOUT_INDEX[opts.format].read(out);
-  await makeDirs(path.dirname(out));
-  const staging = path.join(path.dirname(out), `${TEMP_PREFIX}export-${path.basename(out)}-${process.pid}-${randomBytes(4).toString('hex')}`);
-  await fs.mkdir(staging).catch((err: NodeJS.ErrnoException) => {
-    // The parent exists but takes no folder: a virtual file system (/proc, /sys).
-    throw err.code === 'ENOENT' ? Object.assign(err, { code: VIRTUAL_FS }) : err;
-  });
+export async function exportDataset(source: ExportSource, outDir: string, opts: DatasetExportOptions): Promise<DatasetExportSummary> {
+  const out = path.resolve(outDir);
+  // A corrupt index (metadata.csv, COCO JSON...) is refused before any work.
+  if (await stat(out).then((s) => s.isDirectory(), () => false)) LAYOUT_INDEX[opts.format].read(out);
+  const tx = await DatasetTransaction.begin(out, { estimateBytes: await estimateBytes(source), ...(opts.signal ? { signal: opts.signal } : {}) });
   try {
-    const written = await WRITERS[opts.format](source, staging, {
+    const written = await WRITERS[opts.format](source, stagingRoot(tx), {
       splits: opts.splits, ...(opts.label ? { label: opts.label } : {}), ...(opts.signal ? { signal: opts.signal } : {}),
-    });
-    const merged = await mergeDataset(opts.format, [staging], out, { move: true, ...(opts.signal ? { signal: opts.signal } : {}) });
+    }).catch(async (err: unknown) => { throw await tx.explain(err, out); });
+    const committed = await commitStaged(tx, opts.format, opts.signal);
     return {
       format: opts.format, outDir: out, clips: written.clips, frames: written.frames, filesWritten: written.filesWritten,
-      replaced: merged.replaced, warnings: written.warnings, keys: written.keys,
+      replaced: committed.replaced, warnings: written.warnings, keys: written.keys,
     };
   } finally {
-    await fs.rm(staging, { recursive: true, force: true });
+    await tx.abort(); // no-op after the commit; otherwise drops everything staged
   }
 }

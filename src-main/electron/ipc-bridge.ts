@@ -1,7 +1,8 @@
 /**
  * The only file that touches ipcMain. Every invoke is checked to come from our own window's main frame showing
  * the app's page (not an iframe, not a page navigated elsewhere), then goes through the shared request core,
- * which validates the payload. Events from the bus are forwarded to the window.
+ * which validates the payload. Events from the bus are forwarded to the window. Typed arrays (rasters, pixel
+ * patches) cross as typed arrays: structured clone carries them, so binary channels need nothing special here.
  */
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import type { HandleRequest } from '../ipc/dispatch';

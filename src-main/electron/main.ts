@@ -33,7 +33,9 @@ async function openFromArgv(argv: readonly string[], cwd: string): Promise<void>
 
 async function start(): Promise<void> {
   hardenAllContents(app);
-  core = await createAppCore({ mode: 'electron', dialogs: electronDialogs(() => win), modelPath: bundledModelPath() });
+  core = await createAppCore({
+    mode: 'electron', dialogs: electronDialogs(() => win), modelPath: bundledModelPath(), dataDir: app.getPath('userData'),
+  });
   handleMediaProtocol(core.mediaFile);
   // Opened before the window loads, so the renderer's first video:list already shows it.
   await openFromArgv(process.argv, process.cwd());

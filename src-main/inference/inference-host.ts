@@ -11,6 +11,7 @@ import { resolveWorkerScript } from './worker-script';
 import type {
   FeaturesInput, FeaturesOutput, FromWorker, RunInput, RunOutput, ToWorker, WorkerReplyValues,
 } from './worker-protocol';
+import type { SamDecodeInput, SamDecodeOutput, SamEncodeInput, SamEncodeOutput, SamOpenOutput } from '../assist/sam-protocol';
 
 type Kind = keyof WorkerReplyValues;
 type Body<K extends Kind> = Omit<Extract<ToWorker, { type: K }>, 'id' | 'type'>;
@@ -95,6 +96,21 @@ export class InferenceHost {
     const frames = owned(input.frames);
     const audio = owned(input.audio);
     return this.request('run', { ...input, frames, audio }, [frames.buffer as ArrayBuffer, audio.buffer as ArrayBuffer], signal);
+  }
+
+  /** Opens (or reuses) the click-to-mask encoder + decoder pair (docs/assist-model-contract.md). */
+  samOpen(encoder: string, decoder: string, signal?: AbortSignal): Promise<SamOpenOutput> {
+    return this.request('sam:open', { encoder, decoder }, [], signal);
+  }
+
+  /** Computes and caches (in the worker) one frame's image embedding; `rgb` is transferred. */
+  samEncode(input: SamEncodeInput, signal?: AbortSignal): Promise<SamEncodeOutput> {
+    return this.request('sam:encode', input, [input.rgb.buffer as ArrayBuffer], signal);
+  }
+
+  /** One decoder run on a cached embedding; null when the frame's embedding is not cached. */
+  samDecode(input: SamDecodeInput, signal?: AbortSignal): Promise<SamDecodeOutput | null> {
+    return this.request('sam:decode', input, [], signal);
   }
 
   /** Stops the worker; pending jobs are rejected. The host can be used again (a new worker starts). */

@@ -14,6 +14,7 @@ import { clipAudio, logMelExamples } from '../features';
 import { encodePng } from '../dataset/png';
 import { logitsToMask } from '../masks';
 import { availableProviders, openWithFallback } from './providers';
+import { SamRuntime } from '../assist/sam-runtime';
 import type { FeaturesOutput, FromWorker, RunOutput, ToWorker } from './worker-protocol';
 
 // createRequire works the same from the ESM bundle and from the dev build; onnxruntime-node stays external.
@@ -53,6 +54,20 @@ function createSession(file: string, provider: ProviderName): Promise<Ort.Infere
     // thread (event-loop stalls of 100+ ms were measured); without spinning the run is barely slower.
     extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
   });
+}
+
+// Click-to-mask runs on the CPU provider: its graphs are small, and a GPU session per host is not worth the memory.
+const sam = new SamRuntime(ort, (file) => createSession(file, 'cpu'));
+
+/** The `sam:*` messages; true when `msg` was one. */
+async function handleSam(msg: ToWorker): Promise<boolean> {
+  if (msg.type === 'sam:open') post({ type: 'ok', id: msg.id, value: await sam.open(msg.encoder, msg.decoder) });
+  else if (msg.type === 'sam:encode') post({ type: 'ok', id: msg.id, value: await sam.encode(msg) });
+  else if (msg.type === 'sam:decode') {
+    const value = await sam.decode(msg);
+    post({ type: 'ok', id: msg.id, value }, value ? [value.bits.buffer as ArrayBuffer, value.lowRes.buffer as ArrayBuffer] : []);
+  } else return false;
+  return true;
 }
 
 async function open(file: string, device: Parameters<typeof openWithFallback>[1]): Promise<ProviderStatus> {
@@ -105,6 +120,7 @@ function features(msg: Extract<ToWorker, { type: 'features' }>): FeaturesOutput 
 
 async function handle(msg: ToWorker): Promise<void> {
   try {
+    if (await handleSam(msg)) return;
     if (msg.type === 'providers') post({ type: 'ok', id: msg.id, value: providers() });
     else if (msg.type === 'features') {
       const value = features(msg);
@@ -121,7 +137,7 @@ async function handle(msg: ToWorker): Promise<void> {
     }
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    post({ type: 'error', id: msg.id, message, model: msg.type === 'open' || msg.type === 'run' });
+    post({ type: 'error', id: msg.id, message, model: msg.type === 'open' || msg.type === 'run' || msg.type.startsWith('sam:') });
   }
 }
 

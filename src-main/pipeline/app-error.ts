@@ -34,6 +34,8 @@ export function toApiError(err: unknown): ApiError {
     // Dataset stage: its own errors say whether the folder (io) or the data (bad-input) is at fault.
     if (err.name === 'DatasetWriteError') return { code: (err as Error & { kind: 'io' | 'bad-input' }).kind, message: err.message };
     if (err.name === 'MetadataCsvError') return { code: 'bad-input', message: err.message };
+    // File-system steps in words (util/fs-errors.ts): the folder or the disk is the problem.
+    if (err.name === 'FileStepError') return { code: 'io', message: err.message };
     // Media-stage errors (ffmpeg/ffprobe failures) are named *MediaError by convention.
     if (/media/i.test(err.name)) return { code: 'media', message: err.message };
     return { code: 'internal', message: err.message };

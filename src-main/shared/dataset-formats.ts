@@ -3,6 +3,7 @@
  * IPC validation) and the renderer (the export dialog). Pure TypeScript.
  */
 import * as v from 'valibot';
+import { IdSchema } from './project-model';
 
 export const DATASET_FORMATS = ['avss', 's4', 'ms3', 'coco', 'voc', 'davis', 'ytvos'] as const;
 export type DatasetFormat = (typeof DATASET_FORMATS)[number];
@@ -23,7 +24,7 @@ export const SplitSpecSchema = v.variant('kind', [
   v.strictObject({ kind: v.literal('all'), split: Split }),
   v.strictObject({
     kind: v.literal('per-video'),
-    splits: v.pipe(v.record(v.pipe(v.string(), v.maxLength(64)), Split), v.check((r) => Object.keys(r).length <= 100000, 'too many videos')),
+    splits: v.pipe(v.record(IdSchema, Split), v.check((r) => Object.keys(r).length <= 100000, 'too many videos')),
     fallback: Split,
   }),
   v.strictObject({
@@ -41,7 +42,7 @@ export const ExportRequestSchema = v.strictObject({
   split: SplitSpecSchema,
   label: v.optional(v.picklist(AVSS_LABELS)),
   /** Limit to these videos (default: all). */
-  videoIds: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(64))), v.maxLength(100000))),
+  videoIds: v.optional(v.pipe(v.array(IdSchema), v.maxLength(100000))),
 });
 export type ExportRequest = v.InferOutput<typeof ExportRequestSchema>;
 
