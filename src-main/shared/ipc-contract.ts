@@ -202,7 +202,8 @@ export const REQUEST_SCHEMAS = {
   'project:flush': NoPayload,
   'project:relink': v.strictObject({ videoId: IdSchema, path: v.optional(PathSchema) }),
   'export:preview': ExportRequestSchema,
-  'export:dataset': ExportRequestSchema,
+  // A typed folder only in browser mode (no native dialog there); Electron always asks in main's dialog.
+  'export:dataset': v.strictObject({ ...ExportRequestSchema.entries, outDir: v.optional(PathSchema) }),
 } satisfies { [C in keyof ResponseMap]: v.GenericSchema };
 
 /** Results of the request channels (main -> renderer). */
@@ -235,7 +236,10 @@ export interface ResponseMap {
   'project:relink': ProjectState | null;
   /** What an export would write (clips, frames, objects, classes, splits, warnings); nothing is written. */
   'export:preview': ExportPreview;
-  /** Exports in any layout; main asks the user for the folder (a renderer never sends a path). null = cancelled. */
+  /**
+   * Exports in any layout; Electron: main asks for the folder in its dialog (a path from the renderer is refused);
+   * browser mode (no dialogs): the folder the user typed, else the server's --out folder. null = cancelled.
+   */
   'export:dataset': DatasetExportSummary | null;
 }
 

@@ -1,7 +1,7 @@
 /**
  * The export dialog's state: layout, AVSS window label, split chooser (one split, per video, or a seeded
  * ratio), the preview main computes for them (`export:preview`, nothing written) and the export itself
- * (`export:dataset`: main asks for the folder; the renderer never sends a path).
+ * (`export:dataset`: in Electron main asks for the folder; in browser mode, which has no dialog, the typed one).
  */
 import { defineStore } from 'pinia';
 import { computed, reactive, ref, shallowRef } from 'vue';
@@ -20,6 +20,8 @@ export const useDatasetExportStore = defineStore('dataset-export', () => {
   const preview = shallowRef<ExportPreview | null>(null);
   const last = shallowRef<DatasetExportSummary | null>(null);
   const running = ref(false);
+  /** Browser mode only (main has no folder dialog there): the folder the user typed; empty = the server's --out. */
+  const folder = ref('');
 
   const request = computed((): ExportRequest => {
     const spec: SplitSpec = mode.value === 'all' ? { kind: 'all', split: split.value }
@@ -39,7 +41,8 @@ export const useDatasetExportStore = defineStore('dataset-export', () => {
     if (running.value) return null;
     running.value = true;
     try {
-      const result = await useErrorStore().call('export:dataset', request.value);
+      const typed = folder.value.trim();
+      const result = await useErrorStore().call('export:dataset', { ...request.value, ...(typed ? { outDir: typed } : {}) });
       if (result) {
         last.value = result;
         for (const w of result.warnings) useErrorStore().note('export:dataset', w, 'warn');
@@ -50,5 +53,5 @@ export const useDatasetExportStore = defineStore('dataset-export', () => {
     }
   }
 
-  return { format, label, mode, split, perVideo, ratio, preview, last, running, request, refreshPreview, run };
+  return { format, label, mode, split, perVideo, ratio, folder, preview, last, running, request, refreshPreview, run };
 });

@@ -29,7 +29,7 @@ describe('ExportDialog', () => {
     expect(store.request.split).toEqual({ kind: 'per-video', splits: { v1: 'test' }, fallback: 'train' });
   });
 
-  it('shows the preview, exports without sending a path, and shows the folder main wrote', async () => {
+  it('shows the preview, exports (no path unless one is typed), and shows the folder main wrote', async () => {
     const requests: ExportRequest[] = [];
     const fake = createFakeApi({
       'export:preview': (req: ExportRequest) => (requests.push(req), preview),
@@ -43,13 +43,16 @@ describe('ExportDialog', () => {
     expect(text).toContain('20');
     expect(text).toContain('piano');
     expect(document.body.textContent).toContain('b: too short');
-    (document.body.querySelector('[data-testid="export"]') as HTMLButtonElement).click();
+    (document.body.querySelector('[data-testid="export-run"]') as HTMLButtonElement).click();
     await flushPromises();
     const call = fake.calls.find((c) => c.channel === 'export:dataset')!;
     expect(call.payload).toEqual({ format: 'avss', label: 'v2', split: { kind: 'all', split: 'train' } });
-    const folder = document.body.querySelector('[data-testid="export-folder"]');
+    const folder = document.body.querySelector('[data-testid="export-result"]');
     expect(folder?.getAttribute('data-out-dir')).toBe('/data/out');
     expect(folder?.textContent).toContain('1 replaced, none duplicated');
+    useDatasetExportStore().folder = ' /typed/here ';
+    await useDatasetExportStore().run();
+    expect(fake.calls.at(-1)?.payload).toMatchObject({ format: 'avss', outDir: '/typed/here' });
     wrapper.unmount();
-  });
+  }, 20_000);
 });

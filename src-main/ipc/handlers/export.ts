@@ -3,6 +3,7 @@
  * main asks for the folder), all from the open project through ExportSource.
  */
 import { resolve } from 'node:path';
+import { AppError } from '../../pipeline/app-error';
 import { exportAvss } from '../../pipeline/export-avss';
 import { datasetExport, datasetPreview } from '../../pipeline/export-datasets';
 import { projectExportSource } from '../../project/export-source';
@@ -21,9 +22,10 @@ export function exportHandlers(ctx: AppContext): DomainHandlers<'export'> {
       return exportAvss(source([videoId]), { split, outDir: resolve(chosen) });
     },
     'export:preview': async (request) => datasetPreview(source(request.videoIds), request),
-    'export:dataset': async (request) => {
+    'export:dataset': async ({ outDir, ...request }) => {
       const videos = source(request.videoIds);
-      const chosen = await ctx.dialogs.pickOutDir();
+      if (outDir && ctx.mode === 'electron') throw new AppError('bad-input', 'export:dataset: the folder is chosen in the folder dialog, not sent by the page');
+      const chosen = outDir ?? (await ctx.dialogs.pickOutDir());
       return chosen ? datasetExport(videos, request, resolve(chosen)) : null;
     },
   };

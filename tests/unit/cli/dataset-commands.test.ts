@@ -109,7 +109,7 @@ describe('avs-annotator export and merge', () => {
       'vid,uid,s_min,s_sec,a_obj,split,label\nsong,song_0_5000,0,0,piano_woman,test,v1m\nsong,song_5000_10000,0,5,woman,test,v1m\n');
     const merged = path.join(dir, 'merged');
     const m = await run(['merge', avss, path.join(dir, 'ds'), avss, '--out', merged]);
-    expect(m).toMatchObject({ code: 0, stdout: expect.stringMatching(/3 added, 1 replaced/) });
+    expect(m).toMatchObject({ code: 0, stdout: expect.stringMatching(/3 added, 0 replaced/) }); // the repeated input replaces its own entry
     expect((await fs.readFile(path.join(merged, 'metadata.csv'), 'utf8')).trim().split('\n')).toHaveLength(4);
     const mixed = await run(['merge', avss, path.join(dir, 'as-coco'), '--out', path.join(dir, 'mixed')]);
     expect(mixed.code).toBe(2);
@@ -127,7 +127,8 @@ describe('avs-annotator prelabel --shard', () => {
     model = testModel();
     videos = path.join(dir, 'videos');
     await fs.mkdir(videos);
-    for (const name of ['a', 'b', 'c']) makeVideo(path.join(videos, `${name}.mp4`), { seconds: 10, width: 64, height: 48 });
+    // Different sizes: identical files would be one video to the project (it recognises files by content).
+    for (const [i, name] of ['a', 'b', 'c'].entries()) makeVideo(path.join(videos, `${name}.mp4`), { seconds: 10, width: 64 + 2 * i, height: 48 });
   }, EXPORT_TIMEOUT_MS);
 
   it('3 shards (flag, Slurm, Kubernetes) merged equal one run', async () => {
@@ -147,4 +148,15 @@ describe('avs-annotator prelabel --shard', () => {
     expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
     for (const [rel, bytes] of a) expect(Buffer.compare(bytes, b.get(rel)!), rel).toBe(0);
   }, 240_000);
+
+  it('export PROJECT --format coco writes the project as a valid COCO dataset', async () => {
+    const project = path.join(dir, 'project');
+    expect((await run(['prelabel', path.join(videos, 'a.mp4'), '--project', project, '--model', model, '--device', 'cpu'])).code).toBe(0);
+    const out = path.join(dir, 'project-coco');
+    const res = await run(['export', project, '--format', 'coco', '--split', 'val', '--out', out, '--json']);
+    expect(res.code, res.stderr).toBe(0);
+    expect(JSON.parse(res.stdout)).toMatchObject({ format: 'coco', clips: 1, frames: 10, keys: ['a'] });
+    expect((await run(['validate', out])).code).toBe(0);
+    expect((await fs.readdir(path.join(out, 'annotations')))).toEqual(['instances_val.json']);
+  }, 120_000);
 });

@@ -51,8 +51,8 @@ const BAD: [RequestChannel, unknown, string][] = [
   ['prelabel:result', { videoId: 'x'.repeat(65) }, 'videoId: must be an id'],
   ['export:avss', { videoId: 'v1', split: 'holdout' }, 'split: Invalid type'],
   ['export:avss', { videoId: 'v1', split: 'val', outDir: {} }, 'outDir: must be a file path'],
-  // The folder of an export is main's choice: a path in the payload is refused.
-  ['export:dataset', { format: 'avss', split: { kind: 'all', split: 'val' }, outDir: '/etc' }, 'outDir: Invalid key'],
+  ['export:dataset', { format: 'avss', split: { kind: 'all', split: 'val' }, outDir: 'a\0b' }, 'outDir: must be a file path'],
+  ['export:preview', { format: 'avss', split: { kind: 'all', split: 'val' }, outDir: '/etc' }, 'outDir: Invalid key'],
   ['export:dataset', { format: 'mp4', split: { kind: 'all', split: 'val' } }, 'format: Invalid type'],
   ['export:preview', { format: 'avss', split: { kind: 'ratio', train: 2, val: 0, test: 0, seed: 1 } }, 'split.train: Invalid value'],
   ['export:preview', { format: 'avss', split: { kind: 'all', split: 'val' }, videoIds: ['../x'] }, 'videoIds[0]: must be an id'],

@@ -114,7 +114,7 @@ describe('prelabelVideo', () => {
 });
 
 describe('export:preview and export:dataset', () => {
-  it('previews by the window rule, exports COCO into the folder main chose, and refuses a renderer path', async () => {
+  it('previews by the window rule, exports COCO into the folder main chose, or the one typed in browser mode', async () => {
     const request = { format: 'avss', split: { kind: 'all', split: 'test' } } as const;
     const preview = await core.handleRequest('export:preview', request);
     expect(preview).toMatchObject({ ok: true, value: { format: 'avss', clips: 2, frames: 20, splits: { train: 0, val: 0, test: 1 } } });
@@ -122,8 +122,9 @@ describe('export:preview and export:dataset', () => {
     expect(coco).toMatchObject({ ok: true, value: { format: 'coco', clips: 1, frames: 12, outDir: join(tmp.dir, 'out') } });
     const written = JSON.parse(readFileSync(join(tmp.dir, 'out', 'annotations', 'instances_val.json'), 'utf8')) as { images: unknown[] };
     expect(written.images).toHaveLength(12);
-    const withPath = await core.handleRequest('export:dataset', { ...request, outDir: '/tmp/elsewhere' } as never);
-    expect(withPath).toMatchObject({ ok: false, error: { code: 'bad-input' } });
+    const typed = join(tmp.dir, 'typed');
+    const withPath = await core.handleRequest('export:dataset', { ...request, label: 'v1s', outDir: typed });
+    expect(withPath).toMatchObject({ ok: true, value: { outDir: typed, clips: 3, keys: ['street-scene_0_5000', 'street-scene_5000_10000', 'street-scene_7000_12000'] } });
   });
 });
 
