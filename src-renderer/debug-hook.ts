@@ -1,8 +1,10 @@
 /**
- * A read-only window onto the document for end-to-end tests and users' automation, installed only when the page
- * URL has `debug=1`: tests read pixels back from the document itself, not from the canvas.
+ * A window onto the document for end-to-end tests, the benchmark and users' automation, installed only when the
+ * page URL has `debug=1`: tests read pixels back from the document itself, not from the canvas.
  */
+import { nextTick } from 'vue';
 import { flattenToClasses } from '../src-main/shared/project-model';
+import * as ops from './editor/object-ops';
 import type { useEditorStore } from './stores/editor';
 
 export interface AvsDebug {
@@ -12,6 +14,15 @@ export interface AvsDebug {
   objectIds(frame: number): Promise<number[] | null>;
   frame(): number;
   historyBytes(): number;
+  /** The editor store and object operations: the benchmark drives the editor through them. */
+  store: ReturnType<typeof useEditorStore>;
+  ops: typeof ops;
+  /** Is frame `frame`'s image the one on screen? */
+  showing(frame: number): boolean;
+  /** Draws the Konva layers waiting for the next animation frame now. */
+  drawNow(): void;
+  /** Resolves once Vue has applied pending updates (watchers, re-renders). */
+  settled(): Promise<void>;
 }
 
 declare global {
@@ -20,7 +31,12 @@ declare global {
   }
 }
 
-export function installDebugHook(store: ReturnType<typeof useEditorStore>): void {
+export interface DebugView {
+  showing(frame: number): boolean;
+  flushDraw(): void;
+}
+
+export function installDebugHook(store: ReturnType<typeof useEditorStore>, view: () => DebugView | null): void {
   if (!new URLSearchParams(window.location.search).has('debug')) return;
   const raster = async (frame: number) => {
     await store.ensureFrame(frame);
@@ -38,5 +54,10 @@ export function installDebugHook(store: ReturnType<typeof useEditorStore>): void
     },
     frame: () => store.editor.frame,
     historyBytes: () => store.editor.history.bytes,
+    store,
+    ops,
+    showing: (frame) => view()?.showing(frame) ?? false,
+    drawNow: () => view()?.flushDraw(),
+    settled: () => nextTick(),
   };
 }

@@ -33,6 +33,11 @@ export interface ClickPrompt {
 /** How far around the current frame background embedding reaches (frames before / after). */
 export const PREFETCH_AHEAD = 2;
 export const PREFETCH_BEHIND = 1;
+/** Which prompts propagation derives from the previous mask (the default was picked on the synthetic bench). */
+export type CarryPrompts = 'box+point+mask' | 'point+mask' | 'box+mask' | 'box' | 'best';
+/** 'best': both 'box' and 'box+point+mask', keeping the answer the decoder scores higher among plausible ones. */
+export const CARRY_PROMPTS: readonly CarryPrompts[] = ['box+point+mask', 'box', 'best'];
+export const DEFAULT_CARRY_PROMPTS: CarryPrompts = 'best';
 /** Box margin for propagation prompts: the fraction of the object's size it may move in one second. */
 export const PROPAGATION_MARGIN = 0.25;
 
@@ -48,7 +53,7 @@ export class AssistService {
   constructor(
     private readonly host: InferenceHost,
     private readonly models: AssistModelFiles | undefined,
-    private readonly lookup: (videoId: string) => AssistVideo,
+    private readonly lookup: (videoId: string) => AssistVideo | Promise<AssistVideo>,
   ) {}
 
   get available(): boolean {
@@ -57,12 +62,12 @@ export class AssistService {
 
   /** Embeds these frames now (decoded in one ffmpeg pass); returns the encoder ms of each (0 = was cached). */
   async embed(videoId: string, frames: readonly number[]): Promise<number[]> {
-    return this.foregroundTask(() => this.encodeFrames(this.lookup(videoId), frames));
+    return this.foregroundTask(async () => this.encodeFrames(await this.lookup(videoId), frames));
   }
 
   /** Starts embedding the frames around `center` in the background (replaces an earlier request). */
-  prefetch(videoId: string, center: number): void {
-    const video = this.lookup(videoId);
+  async prefetch(videoId: string, center: number): Promise<void> {
+    const video = await this.lookup(videoId);
     const frames: number[] = [];
     for (let d = 0; d <= PREFETCH_AHEAD; d++) frames.push(center + d);
     for (let d = 1; d <= PREFETCH_BEHIND; d++) frames.push(center - d);
@@ -74,7 +79,7 @@ export class AssistService {
   async click(videoId: string, frame: number, prompt: ClickPrompt): Promise<SamDecodeOutput> {
     if (prompt.points.length === 0 && !prompt.box) throw new AppError('bad-input', 'click-to-mask needs a click or a box');
     return this.foregroundTask(async () => {
-      const video = this.lookup(videoId);
+      const video = await this.lookup(videoId);
       const key = frameKey(videoId, frame);
       const { width, height } = video.probe;
       let maskInput: Float32Array | undefined;
@@ -91,9 +96,9 @@ export class AssistService {
    * Carries `mask` (on frame `from`) to each frame of `targets` in turn, each step re-segmenting from prompts
    * derived from the previous step's mask. Stops early (returns fewer masks) when the object is lost.
    */
-  async propagate(videoId: string, mask: Uint8Array, targets: readonly number[]): Promise<SamDecodeOutput[]> {
+  async propagate(videoId: string, mask: Uint8Array, targets: readonly number[], prompts = DEFAULT_CARRY_PROMPTS): Promise<SamDecodeOutput[]> {
     return this.foregroundTask(async () => {
-      const video = this.lookup(videoId);
+      const video = await this.lookup(videoId);
       const { width, height } = video.probe;
       const out: SamDecodeOutput[] = [];
       let previous = mask;
@@ -101,9 +106,12 @@ export class AssistService {
         const bounds = maskBounds(previous, width, height);
         const point = interiorPoint(previous, width, height);
         if (!bounds || !point) break;
-        const next = await this.decode(video, target, {
-          points: [point], box: grownBox(bounds, width, height, PROPAGATION_MARGIN), maskInput: maskToLowRes(previous, width, height),
+        const ask = (mode: Exclude<CarryPrompts, 'best'>): Promise<SamDecodeOutput> => this.decode(video, target, {
+          points: mode.includes('point') ? [point] : [],
+          ...(mode.includes('box') ? { box: grownBox(bounds, width, height, PROPAGATION_MARGIN) } : {}),
+          ...(mode.includes('mask') ? { maskInput: maskToLowRes(previous, width, height) } : {}),
         });
+        const next = prompts === 'best' ? pickCarried([await ask('box'), await ask('box+point+mask')], bounds.area) : await ask(prompts);
         out.push(next);
         previous = next.bits;
       }
@@ -171,12 +179,30 @@ export class AssistService {
       while (this.foreground === 0 && this.background && this.background.frames.length > 0) {
         const { videoId } = this.background;
         const frame = this.background.frames.shift()!;
-        await this.encodeFrames(this.lookup(videoId), [frame]).catch(() => undefined);
+        try {
+          await this.encodeFrames(await this.lookup(videoId), [frame]);
+        } catch {
+          // Background work only: a click on that frame embeds it again and reports any error.
+        }
       }
     } finally {
       this.backgroundRunning = false;
     }
   }
+}
+
+/** Objects do not grow or shrink more than this between seconds; an answer outside is implausible. */
+const MAX_AREA_RATIO = 2.5;
+
+/** The decoder's best-scored answer among those whose area stays plausible (all of them when none does). */
+export function pickCarried(candidates: SamDecodeOutput[], previousArea: number): SamDecodeOutput {
+  const area = (m: SamDecodeOutput): number => m.bits.reduce((a, b) => a + b, 0);
+  const plausible = candidates.filter((m) => {
+    const ratio = area(m) / previousArea;
+    return ratio > 1 / MAX_AREA_RATIO && ratio < MAX_AREA_RATIO;
+  });
+  const pool = plausible.length > 0 ? plausible : candidates;
+  return pool.reduce((best, m) => (m.score > best.score ? m : best));
 }
 
 export function frameKey(videoId: string, frame: number): string {

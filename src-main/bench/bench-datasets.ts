@@ -6,15 +6,16 @@
  *  - prelabel_peak_rss_mb_{N}min: peak resident memory (MB) of `avs-annotator prelabel` (the CLI process and its
  *    inference worker together, sampled from /proc every 100 ms) on an N-minute 1080p video with sound; goal
  *    <= 1024 MB and flat in the video's length. The long videos are one generated minute repeated by stream
- *    copy (cheap to make; every frame is still decoded). Linux only (/proc).
+ *    copy (cheap to make; every frame is still decoded). Linux only (/proc). Lengths: `--long-minutes 10,60`.
+ * Registered as `export` and `prelabel-rss` (`npm run bench -- --only export,prelabel-rss`).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportDataset, memorySource, type MemoryVideo } from '../dataset';
 import { frameSampleTimes, probeVideo, resolveFfmpeg, writeFrameJpegs } from '../media';
-import type { BenchLine } from './bench-prelabel';
+import { registerBenchmark, type BenchLine } from './registry';
 
 function ffmpeg(args: string[]): void {
   execFileSync(resolveFfmpeg().ffmpeg, ['-hide_banner', '-loglevel', 'error', '-y', ...args], { stdio: 'pipe' });
@@ -112,3 +113,21 @@ export async function benchPrelabelRss(cli: string, model: string, minutes: numb
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+registerBenchmark({ id: 'export', title: 'dataset export: 100 AVSS clips', run: async () => [await benchExport(100)] });
+
+registerBenchmark({
+  id: 'prelabel-rss',
+  title: 'pre-label peak memory, long 1080p videos',
+  run: async (ctx) => {
+    // The real CLI entry, run as its own process so its memory is measured alone (this file is dist/main/bench.mjs).
+    const cli = join(import.meta.dirname, '..', '..', 'bin', 'avs-annotator.mjs');
+    if (!existsSync(cli)) throw new Error(`${cli} not found`);
+    const lines: BenchLine[] = [];
+    for (const minutes of (ctx.extra['long-minutes'] ?? '10,60').split(',').map(Number)) {
+      ctx.log(`prelabel-rss: ${minutes}-min video`);
+      lines.push(await benchPrelabelRss(cli, ctx.model, minutes));
+    }
+    return lines;
+  },
+});

@@ -7,6 +7,7 @@ import { appVersion } from '../pipeline/app-paths';
 import { toApiError } from '../pipeline/app-error';
 import { errorLine, processIo, UsageError, type CliIo, PROG } from './cli-io';
 import { runDemo, DEMO_HELP } from './demo-command';
+import { runDoctor, DOCTOR_HELP } from './doctor-command';
 import { runExport, EXPORT_HELP } from './export-command';
 import { runPrelabel, PRELABEL_HELP } from './prelabel-command';
 import { runServe, SERVE_HELP } from './serve-command';
@@ -23,6 +24,7 @@ Commands:
   export PROJECT --out DIR [--format F]
                                 write a project (or convert a dataset) as avss|s4|ms3|coco|voc|davis|ytvos
   demo                          pre-label the bundled sample, write its dataset, open the UI
+  doctor                        which GPU providers work here, what is missing, how fast each is
   validate DIR                  check a dataset (any supported layout) and list every problem
   merge DIR... --out DIR        join datasets (e.g. cluster shards) without duplicates
 
@@ -40,6 +42,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   serve: { run: runServe, help: SERVE_HELP },
   export: { run: runExport, help: EXPORT_HELP },
   demo: { run: runDemo, help: DEMO_HELP },
+  doctor: { run: runDoctor, help: DOCTOR_HELP },
   validate: { run: (argv, io) => runValidate(argv, io), help: VALIDATE_HELP },
   merge: { run: runMerge, help: MERGE_HELP },
 };

@@ -7,7 +7,7 @@
 import { join, resolve } from 'node:path';
 import type { DatasetSplit, DeviceChoice, ExportResult, PrelabelResult, ProjectState, VideoInfo } from '../shared/ipc-contract';
 import { InferenceHost } from '../inference/inference-host';
-import type { Transport } from '../inference/worker-channel';
+import type { ChannelFactory, Transport } from '../inference/worker-channel';
 import { AppError, toApiError } from '../pipeline/app-error';
 import { defaultDataDir } from '../pipeline/app-paths';
 import { exportAvss } from '../pipeline/export-avss';
@@ -26,6 +26,7 @@ import { PrelabelJobs, prelabelHandlers } from './handlers/prelabel';
 import { projectHandlers } from './handlers/project';
 import { openVideo, videoHandlers } from './handlers/video';
 import { mediaFiles } from './media-files';
+import { assistHandlers } from '../assist/assist-handlers';
 
 export type { Dialogs } from './handlers/context';
 
@@ -45,6 +46,8 @@ export interface AppCoreOptions {
   dataDir?: string;
   /** Inference worker transport (default: a child process; see inference/worker-channel.ts). */
   transport?: Transport;
+  /** Starts the inference worker another way (Electron passes its utility process: electron/utility-channel.ts). */
+  workerChannel?: ChannelFactory;
 }
 
 export interface AppCore {
@@ -92,13 +95,19 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   const host = new InferenceHost({
     log: (level, message) => events.log(level, message),
     ...(options.transport ? { transport: options.transport } : {}),
+    ...(options.workerChannel ? { channel: options.workerChannel } : {}),
+  });
+  // Click-to-mask runs in a second worker process, so a click never queues behind a pre-label window.
+  const assistHost = new InferenceHost({
+    log: (level, message) => events.log(level, message),
+    ...(options.transport ? { transport: options.transport } : {}),
   });
   const ctx: AppContext = {
     mode: options.mode, dialogs: options.dialogs, events, media, host, projects, models, jobs: new PrelabelJobs(() => ctx),
   };
   const handlers: Handlers = {
     ...appHandlers(ctx), ...videoHandlers(ctx), ...modelHandlers(ctx), ...prelabelHandlers(ctx), ...exportHandlers(ctx),
-    ...projectHandlers(ctx),
+    ...projectHandlers(ctx), ...assistHandlers(ctx, assistHost),
   };
   let disposed = false;
 
@@ -132,6 +141,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       await ctx.jobs.dispose();
       await projects.close().catch((err: Error) => events.log('error', `closing the project failed: ${err.message}`));
       await host.dispose();
+      await assistHost.dispose();
       await media.dispose();
     },
   };

@@ -41,7 +41,7 @@ interface DecodedWindow {
 }
 
 /** Decodes the window's frames at model size straight into a normalised [T,3,H,W] tensor. */
-async function decodeWindow(entry: VideoEntry, times: number[], model: ModelInfo, t: number, signal?: AbortSignal): Promise<DecodedWindow> {
+export async function decodeWindow(entry: VideoEntry, times: number[], model: ModelInfo, t: number, signal?: AbortSignal): Promise<DecodedWindow> {
   const [height, width] = model.inputSize;
   const plane = height * width;
   const frames = new Float32Array(t * 3 * plane);

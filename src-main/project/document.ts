@@ -59,41 +59,61 @@ function checkSounding(video: VideoDoc, sounding: readonly boolean[] | undefined
   }
 }
 
-/** Applies one op in place (after its checks); returns the frames whose mask revision moved. */
-function applyOne(manifest: ProjectManifest, op: DocOp, rasters: RasterAccess): number[] {
+interface Applied {
+  /** Frames whose mask revision moved. */
+  frames: number[];
+  /** Puts back what the op changed (a batch that fails later is rolled back op by op, newest first). */
+  undo: () => void;
+}
+
+const keepFrame = (frame: VideoDoc['frames'][number]): (() => void) => {
+  const saved = structuredClone(frame);
+  return () => {
+    for (const key of Object.keys(frame)) delete (frame as Record<string, unknown>)[key];
+    Object.assign(frame, saved);
+  };
+};
+
+/** Applies one op in place (after its checks). Undo data is kept per op, so a commit costs what the op touches. */
+function applyOne(manifest: ProjectManifest, op: DocOp, rasters: RasterAccess): Applied {
   if (op.op === 'video:add') {
     if (manifest.videos.some((v) => v.id === op.video.id)) throw bad(`video ${op.video.id} is already in the project`);
-    manifest.videos.push(op.video);
-    return [];
+    manifest.videos.push(structuredClone(op.video));
+    return { frames: [], undo: () => void manifest.videos.pop() };
   }
   const video = findVideo(manifest, op.videoId);
   switch (op.op) {
     case 'pixels': {
+      frameOf(video, op.frame);
       const raster = rasters.raster(video.id, op.frame);
       checkPixels(video, op, raster);
+      const before = readRect(raster, op.rect);
+      const frame = video.frames[op.frame]!;
+      const restoreFrame = keepFrame(frame);
       writeRect(raster, op.rect, op.after);
       rasters.changed(video.id, op.frame);
-      const frame = video.frames[op.frame]!;
       frame.revision += 1;
       frame.source = { kind: 'edited' };
       frame.review = 'edited';
-      return [op.frame];
+      return { frames: [op.frame], undo: () => { writeRect(raster, op.rect, before); restoreFrame(); } };
     }
     case 'object:add': {
       const { object } = op;
       if (video.objects.some((o) => o.id === object.id)) throw bad(`object ${object.id} already exists in video ${video.id}`);
       if (object.id < video.nextObjectId) throw bad(`object id ${object.id} was used before (next free id: ${video.nextObjectId})`);
       checkSounding(video, object.sounding, object.id);
+      const next = video.nextObjectId;
       video.objects.push(structuredClone(object));
       video.nextObjectId = object.id + 1;
-      return [];
+      return { frames: [], undo: () => { video.objects.pop(); video.nextObjectId = next; } };
     }
     case 'object:update': {
       const object = video.objects.find((o) => o.id === op.objectId);
       if (!object) throw bad(`object ${op.objectId} does not exist in video ${video.id}`);
       checkSounding(video, op.changes.sounding, op.objectId);
+      const saved = structuredClone(object);
       Object.assign(object, structuredClone(op.changes));
-      return [];
+      return { frames: [], undo: () => void Object.assign(object, saved) };
     }
     case 'object:delete': {
       // Ids are never reused, so pixels still holding a deleted id are read as 0 when a raster loads (project.ts)
@@ -101,16 +121,24 @@ function applyOne(manifest: ProjectManifest, op: DocOp, rasters: RasterAccess): 
       const at = video.objects.findIndex((o) => o.id === op.objectId);
       if (at < 0) throw bad(`object ${op.objectId} does not exist in video ${video.id}`);
       if (video.objects[at]!.locked) throw bad(`object ${op.objectId} is locked`);
-      video.objects.splice(at, 1);
-      return [];
+      const [removed] = video.objects.splice(at, 1);
+      return { frames: [], undo: () => void video.objects.splice(at, 0, removed!) };
     }
-    case 'frame:review':
-      frameOf(video, op.frame).review = op.review;
-      return [];
-    case 'video:relink':
+    case 'frame:review': {
+      const frame = frameOf(video, op.frame);
+      const review = frame.review;
+      frame.review = op.review;
+      return { frames: [], undo: () => { frame.review = review; } };
+    }
+    case 'video:relink': {
+      const file = video.file;
       video.file = op.file;
-      return [];
-    case 'frames:write':
+      return { frames: [], undo: () => { video.file = file; } };
+    }
+    case 'frames:write': {
+      const restores = op.frames.map((written) => keepFrame(frameOf(video, written.index)));
+      const objects = video.objects;
+      const next = video.nextObjectId;
       for (const written of op.frames) {
         const frame = frameOf(video, written.index);
         frame.timeSec = written.timeSec;
@@ -122,44 +150,31 @@ function applyOne(manifest: ProjectManifest, op: DocOp, rasters: RasterAccess): 
       }
       video.objects = structuredClone(op.objects);
       video.nextObjectId = op.nextObjectId;
-      return op.frames.map((f) => f.index);
+      return {
+        frames: op.frames.map((f) => f.index),
+        undo: () => { restores.forEach((r) => r()); video.objects = objects; video.nextObjectId = next; },
+      };
+    }
   }
 }
 
-/**
- * Applies a batch all-or-nothing: on any failed check the manifest and every touched raster are restored and
- * the error (naming the op) is thrown.
- */
+/** Applies a batch all-or-nothing: on any failed check every op already applied is undone and the error (naming the op) thrown. */
 export function applyBatch(manifest: ProjectManifest, ops: readonly DocOp[], rasters: RasterAccess): Map<string, number[]> {
-  // Only the videos the batch names are copied for the rollback (a 1-hour video's frames clone in ~1 ms).
-  const ids = new Set(ops.flatMap((op) => ('videoId' in op ? [op.videoId] : [])));
-  const videoCount = manifest.videos.length;
-  const before = new Map(manifest.videos.filter((v) => ids.has(v.id)).map((v) => [v.id, structuredClone(v)]));
-  const patched: { raster: ObjectRaster; rect: Extract<DocOp, { op: 'pixels' }>['rect']; before: Uint16Array }[] = [];
+  const undo: (() => void)[] = [];
   const touched = new Map<string, number[]>();
   try {
     ops.forEach((op, i) => {
       try {
-        if (op.op === 'pixels' && frameOf(findVideo(manifest, op.videoId), op.frame)) {
-          const raster = rasters.raster(op.videoId, op.frame);
-          if (op.rect.x + op.rect.w <= raster.width && op.rect.y + op.rect.h <= raster.height) {
-            patched.push({ raster, rect: op.rect, before: readRect(raster, op.rect) });
-          }
-        }
-        const frames = applyOne(manifest, op, rasters);
-        if ('videoId' in op) touched.set(op.videoId, [...(touched.get(op.videoId) ?? []), ...frames]);
+        const applied = applyOne(manifest, op, rasters);
+        undo.push(applied.undo);
+        if ('videoId' in op) touched.set(op.videoId, [...(touched.get(op.videoId) ?? []), ...applied.frames]);
       } catch (err) {
         if (err instanceof AppError) throw new AppError(err.code, ops.length > 1 ? `edit ${i + 1} of ${ops.length} (${op.op}): ${err.message}` : err.message);
         throw err;
       }
     });
   } catch (err) {
-    for (const p of patched.reverse()) writeRect(p.raster, p.rect, p.before);
-    manifest.videos.splice(videoCount);
-    manifest.videos.forEach((v, i) => {
-      const saved = before.get(v.id);
-      if (saved) manifest.videos[i] = saved;
-    });
+    for (const step of undo.reverse()) step();
     throw err;
   }
   return touched;

@@ -4,7 +4,7 @@
  * disk), adding and relinking videos. Every project video is registered with the session's media cache.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { ProjectNotice, ProjectState, RecoveryNotice, SaveState, VideoInfo } from '../shared/ipc-contract';
 import type { VideoDoc } from '../shared/project-model';
@@ -85,6 +85,11 @@ export class ProjectSession {
     this.current = null;
     for (const video of project.videos()) this.media.forget(video.id);
     await project.close();
+    // An untitled project nobody put a video into holds nothing: do not leave it behind.
+    if (project.untitled && project.videos().length === 0) {
+      await rm(project.dir, { recursive: true, force: true });
+      await this.recent.remove(project.dir).catch(() => undefined);
+    }
     return true;
   }
 
@@ -129,7 +134,9 @@ export class ProjectSession {
     }
     if (project.readOnly) this.listener.notice({ kind: 'read-only', level: 'warn', message: `${project.dir} is open read-only: ${project.readOnly.reason}` });
     if (project.recovered.length > 0) this.listener.recovered(project.dir, project.recovered);
-    if (!project.untitled) await this.recent.touch(project.dir, project.name).catch(() => undefined);
+    // Untitled projects are listed too: that is how the user finds one again after a restart.
+    const name = project.untitled ? `${project.name} (${project.dir.split(/[\\/]/).pop()})` : project.name;
+    await this.recent.touch(project.dir, name).catch(() => undefined);
     return project.state();
   }
 }

@@ -256,7 +256,7 @@ export class Project {
       return cached;
     }
     const state = video.frames[frame]!;
-    let raster = emptyRaster(video.width, video.height);
+    let raster: ObjectRaster | null = null;
     if (state.maskBytes !== undefined) {
       try {
         raster = await readRasterFile(maskPath(this.dir, video.id, frame), video.width, video.height);
@@ -265,6 +265,7 @@ export class Project {
         await this.damagedMask(video, state, (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'is missing' : (err as Error).message);
       }
     }
+    raster ??= emptyRaster(video.width, video.height);
     const entry = { raster, dirtySeq: 0 };
     this.remember(key, entry);
     return entry;

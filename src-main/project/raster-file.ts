@@ -13,7 +13,9 @@ export function encodeRaster(raster: ObjectRaster): Buffer {
   let max = 0;
   for (let i = 0; i < data.length; i++) if (data[i]! > max) max = data[i]!;
   if (max > 255) return encodePngGrey16(width, height, data);
-  return encodePng(width, height, 1, Uint8Array.from(data));
+  const bytes = new Uint8Array(data.length);
+  bytes.set(data); // every id < 256 here, so the narrowing copy is exact
+  return encodePng(width, height, 1, bytes);
 }
 
 /** Decodes a stored raster; throws an Error saying what is wrong (the caller names the file). */
@@ -22,7 +24,9 @@ export function decodeRaster(bytes: Uint8Array, width: number, height: number): 
   if (image.width !== width || image.height !== height) throw new Error(`is ${image.width}x${image.height}, the video is ${width}x${height}`);
   if (image.samples16) return { width, height, data: image.samples16 };
   if (image.channels !== 1 || image.colorType !== 0) throw new Error('is not a grey object-id PNG');
-  return { width, height, data: Uint16Array.from(image.data) };
+  const data = new Uint16Array(image.data.length);
+  data.set(image.data);
+  return { width, height, data };
 }
 
 export async function readRasterFile(file: string, width: number, height: number): Promise<ObjectRaster> {

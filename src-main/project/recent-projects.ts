@@ -34,6 +34,14 @@ export class RecentProjects {
     await atomicWriteFile(this.file, `${JSON.stringify(settings, null, 2)}\n`);
   }
 
+  async remove(dir: string): Promise<void> {
+    const settings = await this.read();
+    const kept = settings.recentProjects.filter((p) => p.dir !== dir);
+    if (kept.length === settings.recentProjects.length) return;
+    settings.recentProjects = kept;
+    await atomicWriteFile(this.file, `${JSON.stringify(settings, null, 2)}\n`);
+  }
+
   private async read(): Promise<Settings> {
     let text: string;
     try {

@@ -26,9 +26,13 @@ export interface VideoEntry {
 /** Frames per lazily generated batch (one ffmpeg run); matches an AVSS window. */
 const MEDIA_BATCH = 10;
 const THUMB_WIDTH = 160;
-const MEDIA_PATH = /^([A-Za-z0-9_-]{1,64})\/(?:(frame|thumb|mask)\/(\d{1,7})\.(jpg|png)|audio\.wav)$/;
+const MEDIA_PATH = /^([A-Za-z0-9_-]{1,64})\/(?:(frame|thumb|mask)\/(\d{1,7})\.(jpg|png)|audio\.wav|(video))$/;
 
-export type MediaRequest = { videoId: string; kind: 'frame' | 'thumb' | 'mask'; index: number } | { videoId: string; kind: 'audio' };
+export type MediaRequest =
+  | { videoId: string; kind: 'frame' | 'thumb' | 'mask'; index: number }
+  // `video`: the opened file itself, for <video> playback (the user chose it; served with range support).
+  | { videoId: string; kind: 'video' }
+  | { videoId: string; kind: 'audio' };
 
 /** Parses a mediaPath (ipc-contract `mediaPath()`); null for anything else. The path is parsed, never joined. */
 export function parseMediaPath(mediaPath: string): MediaRequest | null {
@@ -41,6 +45,7 @@ export function parseMediaPath(mediaPath: string): MediaRequest | null {
   const m = MEDIA_PATH.exec(decoded);
   if (!m) return null;
   const kind = m[2] as 'frame' | 'thumb' | 'mask' | undefined;
+  if (m[5]) return { videoId: m[1]!, kind: 'video' };
   if (!kind) return { videoId: m[1]!, kind: 'audio' };
   if ((kind === 'mask') !== (m[4] === 'png')) return null;
   return { videoId: m[1]!, kind, index: Number(m[3]) };
@@ -89,6 +94,7 @@ export class MediaCache {
   async mediaFile(request: MediaRequest): Promise<string | null> {
     if (!this.entries.has(request.videoId) || request.kind === 'mask') return null;
     const entry = await this.video(request.videoId);
+    if (request.kind === 'video') return entry.file;
     if (request.kind === 'audio') {
       await this.once(`${entry.id}/audio`, () => this.makeAudio(entry));
       return join(this.workDir, entry.id, 'audio.wav');

@@ -1,13 +1,13 @@
 /**
  * A binary mask as it crosses the renderer <-> main boundary: run lengths over the row-major pixels, starting
  * with a run of 0s (which may be empty), alternating 0/1. A 1080p blob is ~2 numbers per row instead of 2 M
- * bytes, and it is plain JSON, so Electron IPC and browser mode carry it the same way. Pure TS.
+ * bytes; the counts are a typed array, so they travel binary (ipc-contract.ts). Pure TS.
  */
 export interface BinaryMask {
   width: number;
   height: number;
   /** Alternating run lengths, 0s first; they sum to width * height. */
-  counts: number[];
+  counts: Uint32Array<ArrayBuffer>;
 }
 
 export function encodeMask(bits: Uint8Array, width: number, height: number): BinaryMask {
@@ -25,7 +25,7 @@ export function encodeMask(bits: Uint8Array, width: number, height: number): Bin
     run++;
   }
   counts.push(run);
-  return { width, height, counts };
+  return { width, height, counts: Uint32Array.from(counts) };
 }
 
 /** 0/1 per pixel; throws when the runs do not cover the mask exactly. */
@@ -40,6 +40,13 @@ export function decodeMask(mask: BinaryMask): Uint8Array {
   }
   if (at !== total) throw new RangeError(`mask runs cover ${at} pixels, ${mask.width}x${mask.height} needs ${total}`);
   return out;
+}
+
+/** Why `mask` is not a valid run-length mask, or null when it is (the IPC schema's check). */
+export function maskProblem(mask: BinaryMask): string | null {
+  let total = 0;
+  for (const run of mask.counts) total += run;
+  return total === mask.width * mask.height ? null : `runs cover ${total} pixels, ${mask.width}x${mask.height} needs ${mask.width * mask.height}`;
 }
 
 /** Pixels set. */

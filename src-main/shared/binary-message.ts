@@ -36,6 +36,8 @@ export function hasBinary(value: unknown, depth = 0): boolean {
 }
 
 const pad8 = (n: number): number => (n + 7) & ~7;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
 export function encodeBinaryMessage(value: unknown): Uint8Array {
   const arrays: AnyTyped[] = [];
@@ -50,7 +52,7 @@ export function encodeBinaryMessage(value: unknown): Uint8Array {
     offset += pad8(array.byteLength);
     return { $bin: blobs.length - 1 };
   });
-  const headerBytes = new TextEncoder().encode(`{"blobs":${JSON.stringify(blobs)},"value":${header ?? 'null'}}`);
+  const headerBytes = encoder.encode(`{"blobs":${JSON.stringify(blobs)},"value":${header ?? 'null'}}`);
   const start = pad8(4 + headerBytes.length);
   const out = new Uint8Array(start + offset);
   new DataView(out.buffer).setUint32(0, headerBytes.length, true);
@@ -64,7 +66,7 @@ export function decodeBinaryMessage(bytes: Uint8Array): unknown {
   if (bytes.length < 4) throw new Error('binary message is shorter than its header length');
   const headerLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true);
   if (4 + headerLength > bytes.length) throw new Error('binary message header is truncated');
-  const parsed = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + headerLength))) as { value?: unknown; blobs?: unknown };
+  const parsed = JSON.parse(decoder.decode(bytes.subarray(4, 4 + headerLength))) as { value?: unknown; blobs?: unknown };
   if (!Array.isArray(parsed.blobs)) throw new Error('binary message header has no blob list');
   const start = pad8(4 + headerLength);
   const arrays = parsed.blobs.map((ref: unknown, i) => {

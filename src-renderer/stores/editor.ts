@@ -13,7 +13,7 @@
 import { defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowRef } from 'vue';
 import { mediaPath, MAX_EDITS_PER_REQUEST, type PrelabelResult, type SaveState, type VideoInfo } from '../../src-main/shared/ipc-contract';
-import { pixelCounts, type Edit, type FrameState, type ProjectObject, type VideoDoc } from '../../src-main/shared/project-model';
+import { type Edit, type FrameState, type ProjectObject, type VideoDoc } from '../../src-main/shared/project-model';
 import { useApi } from '../api';
 import { decodeClassMask } from '../canvas/mask-layers';
 import { rasterFromClasses } from '../canvas/raster-io';
@@ -26,6 +26,14 @@ import { useErrorStore } from './errors';
 
 export type { SaveState };
 
+/** Pixels per object id in one pass (an array, not a Map: a 1080p frame is 2 M increments). */
+function countIds(ids: Uint16Array): Uint32Array {
+  const table = new Uint32Array(65536);
+  for (let i = 0; i < ids.length; i++) table[ids[i]!]!++;
+  table[0] = 0;
+  return table;
+}
+
 /** Edits are sent this long after the last one (a stroke is one edit; a burst of keys is one request). */
 const SAVE_DELAY_MS = 150;
 const KEYS_SETTING = 'avs-shortcuts';
@@ -36,6 +44,9 @@ export const useEditorStore = defineStore('editor', () => {
   const registry = markRaw(new ActionRegistry());
   const doc = shallowRef<EditorDocument | null>(null);
   const version = ref(0);
+  /** Bumped by the document's own events: the strip and the objects panel re-render only when these change. */
+  const framesVersion = ref(0);
+  const objectsVersion = ref(0);
   const pixelsVersion = ref(0);
   const saveState = ref<SaveState>('saved');
   const maskView = ref<MaskView>('fill');
@@ -55,11 +66,11 @@ export const useEditorStore = defineStore('editor', () => {
   registry.onChange(() => { version.value++; });
 
   const objects = computed<readonly ProjectObject[]>(() => {
-    void version.value;
+    void objectsVersion.value;
     return doc.value ? [...doc.value.objects] : [];
   });
   const frames = computed<readonly FrameState[]>(() => {
-    void version.value;
+    void framesVersion.value;
     return doc.value ? [...doc.value.frames] : [];
   });
   const progress = computed(() => ({
@@ -74,11 +85,20 @@ export const useEditorStore = defineStore('editor', () => {
       polygonMode: editor.settings.polygonMode, canUndo: editor.history.canUndo, canRedo: editor.history.canRedo,
     };
   });
-  /** Pixels per object on the frame on screen (recounted after each committed edit, not on every move). */
-  const counts = computed<ReadonlyMap<number, number>>(() => {
+  /** Pixels per object id by frame, recounted only after the frame's pixels changed (not on every frame switch). */
+  const countCache = new Map<number, Uint32Array>();
+  const counts = computed<{ get(id: number): number | undefined }>(() => {
     void pixelsVersion.value;
     const d = doc.value;
-    return d && d.hasRaster(state.value.frame) ? pixelCounts(d.raster(state.value.frame)) : new Map();
+    const frame = state.value.frame;
+    if (!d || !d.hasRaster(frame)) return { get: () => undefined };
+    let table = countCache.get(frame);
+    if (!table) {
+      table = countIds(d.raster(frame).data);
+      countCache.set(frame, table);
+    }
+    const t = table;
+    return { get: (id: number) => t[id] };
   });
   const objectUnderCursor = computed<ProjectObject | null>(() => {
     const d = doc.value, c = cursor.value;
@@ -142,15 +162,24 @@ export const useEditorStore = defineStore('editor', () => {
     const next = markRaw(created);
     offDoc = [
       next.on('edit', (edit) => {
+        if (edit.op === 'pixels') countCache.delete(edit.frame);
+        else if (edit.op === 'object:delete') countCache.clear();
         queue.push(edit);
         pixelsVersion.value++;
         scheduleSave();
       }),
-      next.on('frames', () => { version.value++; }),
-      next.on('objects', () => { version.value++; }),
+      next.on('frames', () => { framesVersion.value++; }),
+      next.on('objects', () => { objectsVersion.value++; }),
+      next.on('pixels', (frame, rect) => {
+        // a raster installed from main (whole frame): its counts are new
+        if (rect.w === next.width && rect.h === next.height) countCache.delete(frame);
+      }),
     ];
+    countCache.clear();
     doc.value = next;
     editor.setDocument(next);
+    framesVersion.value++;
+    objectsVersion.value++;
   }
 
   function close(): void {
@@ -241,8 +270,13 @@ export const useEditorStore = defineStore('editor', () => {
     globalThis.localStorage?.setItem(KEYS_SETTING, registry.saveOverrides());
   }
 
+  /** The document was changed behind the editor's back (tests, benchmark seeding): recount and re-render. */
   function bump(): void {
+    countCache.clear();
     version.value++;
+    framesVersion.value++;
+    objectsVersion.value++;
+    pixelsVersion.value++;
   }
 
   return {

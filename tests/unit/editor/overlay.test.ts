@@ -42,3 +42,14 @@ describe('overlay painter', () => {
     expect(out[7]).toBe(255);
   });
 });
+
+describe('occupiedRect', () => {
+  it('is the bounding box of the non-zero ids, null for an empty raster', async () => {
+    const { occupiedRect } = await import('../../../src-renderer/editor/overlay');
+    const r = { width: 6, height: 4, data: new Uint16Array(24) };
+    expect(occupiedRect(r)).toBeNull();
+    r.data[1 * 6 + 2] = 3;
+    r.data[2 * 6 + 4] = 1;
+    expect(occupiedRect(r)).toEqual({ x: 2, y: 1, w: 3, h: 2 });
+  });
+});

@@ -32,6 +32,16 @@ const GOOD: { [C in RequestChannel]: unknown } = {
   'project:relink': { videoId: 'v0123abcd', path: '/moved/clip.mp4' },
   'export:preview': { format: 'coco', split: { kind: 'ratio', train: 0.8, val: 0.1, test: 0.1, seed: 123 } },
   'export:dataset': { format: 'avss', label: 'v1s', split: { kind: 'per-video', splits: { v0123abcd: 'val' }, fallback: 'train' }, videoIds: ['v0123abcd'] },
+  'assist:info': {},
+  'assist:embed': { videoId: 'v1', frames: [3, 4], background: true },
+  'assist:click': {
+    videoId: 'v1', frame: 2, points: [{ x: 10.5, y: 4, positive: true }], box: { x0: 1, y0: 1, x1: 20, y1: 9 },
+    previous: { width: 2, height: 2, counts: new Uint32Array([1, 2, 1]) }, refine: false,
+  },
+  'assist:propagate': { videoId: 'v1', mask: { width: 2, height: 1, counts: new Uint32Array([0, 2]) }, targets: [3, 4, 5] },
+  'assist:listen': { videoId: 'v1', frame: 3, device: 'cpu' },
+  'audio:view': { videoId: 'v1', startSec: 0, endSec: 30.5, columns: 600 },
+  'audio:levels': { videoId: 'v1' },
 };
 
 const PIXELS = { op: 'pixels', videoId: 'v1', frame: 0, rect: { x: 0, y: 0, w: 1, h: 1 } };
@@ -69,6 +79,13 @@ const BAD: [RequestChannel, unknown, string][] = [
   ['project:edit', { edits: Array.from({ length: 1001 }, () => ({ op: 'frame:review', videoId: 'v1', frame: 0, review: 'edited' })) }, 'edits: Invalid length'],
   ['project:create', { name: 'x'.repeat(201) }, 'name: Invalid length'],
   ['project:relink', { path: '/x' }, 'videoId: Invalid key'],
+  ['assist:click', { videoId: 'v1', frame: 0, points: [{ x: Number.NaN, y: 0, positive: true }] }, 'points[0].x'],
+  ['assist:click', { videoId: 'v1', frame: 0, points: [], previous: { width: 2, height: 2, counts: new Uint32Array([1, 2]) } }, 'mask runs must cover the mask exactly'],
+  ['assist:click', { videoId: 'v1', frame: 0, points: [], previous: { width: 2, height: 2, counts: [0, 4] } }, 'previous.counts: Invalid type'],
+  ['assist:propagate', { videoId: 'v1', mask: { width: 1, height: 1, counts: new Uint32Array([1]) }, targets: [] }, 'targets: Invalid length'],
+  ['assist:embed', { videoId: 'v1', frames: Array.from({ length: 17 }, (_, i) => i) }, 'frames: Invalid length'],
+  ['audio:view', { videoId: 'v1', startSec: -1, endSec: 2, columns: 10 }, 'startSec: Invalid value'],
+  ['audio:view', { videoId: 'v1', startSec: 0, endSec: 2, columns: 9000 }, 'columns: Invalid value'],
 ];
 
 describe('IPC payload validation', () => {
