@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { DatasetFormat, SplitName } from '../shared/dataset-formats';
 import { SPLIT_NAMES } from '../shared/dataset-formats';
 import { describeFsError, FileStepError } from '../util/fs-errors';
+import { AVSS_CLASSES } from '../shared/avss-classes';
 import { label2idxText } from './avss-writer';
 import { DatasetWriteError } from './clip-masks';
 import { emptyCoco, type CocoFile } from './coco-writer';
@@ -231,7 +232,7 @@ export const LAYOUT_INDEX: Readonly<Record<DatasetFormat, LayoutIndex>> = {
     `ms3_data/visual_frames/${r[0]}`, `ms3_data/gt_masks/${r[1]}/${r[0]}`,
     `ms3_data/audio_wav/${r[1]}/${r[0]}.wav`, `ms3_data/audio_log_mel/${r[1]}/${r[0]}.pkl`,
   ]),
-  voc: listIndex('ImageSets/Segmentation', (k) => [`JPEGImages/${k}.jpg`, `SegmentationClass/${k}.png`]),
+  voc: listIndex('ImageSets/Segmentation', (k) => [`JPEGImages/${k}.jpg`, `SegmentationClass/${k}.png`], { 'class_names.txt': AVSS_CLASSES.join('\n') + '\n' }),
   davis: listIndex('ImageSets/2017', (k) => [`JPEGImages/${DAVIS_RES}/${k}`, `Annotations/${DAVIS_RES}/${k}`]),
   ytvos: ytvosIndex,
   coco: cocoIndex,

@@ -3,10 +3,12 @@
  * nothing binary is committed), all through the real CLI entry with the real model. A bad input must give ONE
  * line naming the file, exit code 2, no stack trace, no hang, and nothing written; an unusual but valid input
  * (no audio, VFR, rotated, tiny, odd or non-ASCII) must pre-label into a valid dataset at its exact size.
- * Cases that need a read-only or full disk are covered in tests/unit/dataset/dataset-transaction.test.ts
- * (free-space check) and are not repeated here: the tests run as root, which ignores permission bits.
+ * A full or read-only disk is a real small tmpfs, mounted inside a private mount namespace (`unshare -rm`, no
+ * root needed where user namespaces are enabled; nothing is mounted on the host), with the real CLI process.
  */
+import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../../src-main/cli/cli-io';
@@ -211,6 +213,47 @@ describe('bad output folders and datasets', () => {
     await expectRefused(['export', dataset, '--format', 'voc', '--out', out], out, /virtual file system/);
     expect(Date.now() - t0).toBeLessThan(20_000);
   }, 30_000);
+
+  /** Runs `script` (sh) in a private mount namespace; $CLI is the CLI, $MNT a fresh folder to mount on. */
+  async function inNamespace(script: string): Promise<{ code: number; stdout: string; stderr: string }> {
+    const mnt = await fs.mkdtemp(path.join(dir, 'mnt-'));
+    const cli = `${process.execPath} ${path.join(import.meta.dirname, '..', '..', '..', 'bin', 'avs-annotator.mjs')}`;
+    try {
+      const r = await promisify(execFile)('unshare', ['-rm', 'sh', '-c', script], { env: { ...process.env, CLI: cli, MNT: mnt, DS: dataset }, timeout: 60_000 });
+      return { code: 0, stdout: r.stdout, stderr: r.stderr };
+    } catch (err) {
+      const e = err as { code: number; stdout: string; stderr: string };
+      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    }
+  }
+
+  it('output folder on a full disk (a small tmpfs holding a previous dataset): one line, previous dataset intact', async () => {
+    const r = await inNamespace([
+      'mount -t tmpfs -o size=32m tmpfs "$MNT" || exit 99',
+      '$CLI export "$DS" --format voc --out "$MNT/ds" >/dev/null 2>&1 || exit 98',
+      'before=$(cat "$MNT/ds/ImageSets/Segmentation/train.txt" | wc -l)',
+      // Fill the disk but 4 MB, then export more into the same dataset.
+      'free=$(df -k "$MNT" | awk \'NR==2 {print $4}\'); dd if=/dev/zero of="$MNT/ballast" bs=1k count=$((free - 4096)) 2>/dev/null',
+      '$CLI export "$DS" --format voc --label v2 --split val --out "$MNT/ds"; code=$?',
+      'echo "code=$code before=$before after=$(cat "$MNT/ds/ImageSets/Segmentation/train.txt" | wc -l) left=$(ls -A "$MNT/ds" | tr "\\n" " ")"',
+    ].join('\n'));
+    expect(r.stdout, r.stderr).toMatch(/code=2 before=10 after=10 left=ImageSets JPEGImages SegmentationClass class_names.txt $/m);
+    const errors = r.stderr.split('\n').filter((l) => l.startsWith('avs-annotator: error: '));
+    expect(errors, r.stderr).toHaveLength(1);
+    expect(errors[0]).toMatch(/ds: disk full \(needs ~\d+ MB, \d+ MB free\)$/);
+  }, 60_000);
+
+  it('output folder on a read-only file system: refused in one line, nothing changed', async () => {
+    const r = await inNamespace([
+      'mount -t tmpfs -o size=8m tmpfs "$MNT" || exit 99',
+      'mkdir "$MNT/ds" && mount -o remount,ro "$MNT" || exit 98',
+      '$CLI export "$DS" --format coco --out "$MNT/ds"; echo "code=$? left=$(ls -A "$MNT/ds" | wc -l)"',
+    ].join('\n'));
+    expect(r.stdout, r.stderr).toMatch(/code=2 left=0/);
+    const errors = r.stderr.split('\n').filter((l) => l.startsWith('avs-annotator: error: '));
+    expect(errors, r.stderr).toHaveLength(1);
+    expect(errors[0]).toMatch(/ds: (is not writable|read-only file system)/);
+  }, 60_000);
 
   it('corrupt metadata.csv in the output dataset: refused, left as it was', async () => {
     const out = path.join(dir, 'corrupt-meta');

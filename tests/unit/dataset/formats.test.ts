@@ -120,6 +120,7 @@ describe('VOC, DAVIS, YouTube-VOS', () => {
     const root = path.join(dir, 'voc');
     await exportDataset(sourceOf([video], dir), root, { format: 'voc', splits: splits() });
     expect((await fs.readFile(path.join(root, 'ImageSets/Segmentation/test.txt'), 'utf8')).split('\n')[11]).toBe('vid_00011');
+    expect((await fs.readFile(path.join(root, 'class_names.txt'), 'utf8')).split('\n')[cls('woman')]).toBe('woman');
     const png = decodePng(await fs.readFile(path.join(root, 'SegmentationClass/vid_00007.png')));
     expect([png.colorType, png.width, png.height, png.data[W * 50 + 5], png.data[W * 50 + W - 5]]).toEqual([3, W, H, 0, cls('woman')]);
     expect(Array.from(png.palette!.subarray(cls('woman') * 3, cls('woman') * 3 + 3))).toEqual([...AVSS_PALETTE[cls('woman')]!]);
