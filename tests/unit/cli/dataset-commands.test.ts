@@ -117,7 +117,7 @@ describe('avs-annotator export and merge', () => {
     await expect(fs.stat(path.join(dir, 'mixed'))).rejects.toThrow();
     const bad = await run(['export', avss, '--format', 'mp4', '--out', path.join(dir, 'x')]);
     expect([bad.code, bad.stderr]).toEqual([2, 'avs-annotator: error: --format must be one of avss, s4, ms3, coco, voc, davis, ytvos, got "mp4"\n']);
-  }, 120_000);
+  }, 400_000);
 });
 
 describe('avs-annotator prelabel --shard', () => {
@@ -147,7 +147,7 @@ describe('avs-annotator prelabel --shard', () => {
     const b = await tree(merged);
     expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
     for (const [rel, bytes] of a) expect(Buffer.compare(bytes, b.get(rel)!), rel).toBe(0);
-  }, 240_000);
+  }, 400_000);
 
   it('export PROJECT --format coco writes the project as a valid COCO dataset', async () => {
     const project = path.join(dir, 'project');

@@ -53,7 +53,7 @@ describe('AVSS export', () => {
     expect(Array.from(rgb.data.subarray((W * 50 + 5) * 3, (W * 50 + 5) * 3 + 3))).toEqual([...AVSS_PALETTE[cls('piano')]!]);
     expect(await validateAvssDataset(root)).toEqual([]);
     expect((await fs.readdir(dir)).filter((n) => n.startsWith('.avs-tmp'))).toEqual([]);
-  });
+  }, 120_000);
 
   it('v1s/v1m: 5-frame clips, v1s train carries only frame 0 label; a too-short video warns and writes nothing', async () => {
     const root = path.join(dir, 'v1s');
@@ -65,7 +65,7 @@ describe('AVSS export', () => {
     const none = await exportDataset(sourceOf([short], dir), path.join(dir, 'short-ds'), { format: 'avss', splits: new Map() });
     expect(none.clips).toBe(0);
     expect(none.warnings.join('\n')).toMatch(/short: 3 sampled second\(s\) is shorter than one 10-s clip/);
-  });
+  }, 120_000);
 
   it('re-exporting replaces rows and folders instead of duplicating, keeping other rows byte-for-byte', async () => {
     const root = path.join(dir, 'ds');
@@ -77,7 +77,7 @@ describe('AVSS export', () => {
     expect(lines).toEqual(['vid,uid,s_min,s_sec,a_obj,split,label', 'clip_one,clip_one_0_10000,0,0,piano_woman,val,v2',
       'clip_one,clip_one_2000_12000,0,2,piano_woman,val,v2', 'other,other_0_10000,0,0,dog,test,v2']);
     expect((await fs.readdir(path.join(root, 'v2'))).sort()).toEqual(['clip_one_0_10000', 'clip_one_2000_12000', 'other_0_10000']);
-  });
+  }, 120_000);
 
   it('refuses a corrupt metadata.csv with one line naming it, and changes nothing', async () => {
     const root = path.join(dir, 'corrupt');
@@ -89,7 +89,7 @@ describe('AVSS export', () => {
     expect(await fs.readFile(path.join(root, 'metadata.csv'), 'utf8')).toBe(junk);
     expect(await fs.readdir(root)).toEqual(['metadata.csv']);
     expect((await fs.readdir(dir)).filter((n) => n.startsWith('.avs-tmp'))).toEqual([]);
-  });
+  }, 120_000);
 
   it('the validator finds broken files, short clips and wrong windows', async () => {
     const root = path.join(dir, 'ds');
@@ -111,5 +111,5 @@ describe('AVSS export', () => {
     expectOne(/stray_0_10000: not listed/);
     expectOne(/uid "y_0_10000" is not \{vid\}/);
     expectOne(/clip_one_0_12000: uid spans 12 s, v2 clips span exactly 10 s/);
-  });
+  }, 120_000);
 });

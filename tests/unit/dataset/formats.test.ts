@@ -51,7 +51,7 @@ describe('S4 and MS3', () => {
     expect((await validateDataset(root)).problems).toEqual([]);
     const pkl = await fs.stat(path.join(root, 's4_data/audio_log_mel/train/woman/vid_7000_12000.pkl'));
     expect(pkl.size).toBeGreaterThan(5 * 96 * 64 * 4);
-  });
+  }, 120_000);
 
   it('MS3: literal .mp4_ frame names without a split folder, all 5 masks', async () => {
     const root = path.join(dir, 'ms3');
@@ -63,7 +63,7 @@ describe('S4 and MS3', () => {
     expect((await validateDataset(root)).problems).toEqual([]);
     await fs.rm(path.join(root, 'ms3_data/gt_masks/test/vid_5000_10000/vid_5000_10000_4.png'));
     expect((await validateDataset(root)).problems).toEqual([expect.stringMatching(/vid_5000_10000_4\.png: missing$/)]);
-  });
+  }, 120_000);
 });
 
 describe('COCO', () => {
@@ -103,7 +103,7 @@ describe('COCO', () => {
       offset += W * H;
     }
     expect(offset).toBe(decoded.length);
-  });
+  }, 120_000);
 
   it('RLE round-trips edge cases in TS (empty, full, first pixel set, long runs)', () => {
     for (const [w, h, fill] of [[5, 3, () => 0], [5, 3, () => 1], [4, 4, (i: number) => (i === 0 ? 1 : 0)], [300, 200, (i: number) => (i % 7 === 0 ? 1 : 0)]] as const) {
@@ -112,7 +112,7 @@ describe('COCO', () => {
       expect(stringToCounts(countsToString(counts))).toEqual(counts);
       expect(decodeRle(counts, w, h)).toEqual(mask);
     }
-  });
+  }, 120_000);
 });
 
 describe('VOC, DAVIS, YouTube-VOS', () => {
@@ -125,7 +125,7 @@ describe('VOC, DAVIS, YouTube-VOS', () => {
     expect([png.colorType, png.width, png.height, png.data[W * 50 + 5], png.data[W * 50 + W - 5]]).toEqual([3, W, H, 0, cls('woman')]);
     expect(Array.from(png.palette!.subarray(cls('woman') * 3, cls('woman') * 3 + 3))).toEqual([...AVSS_PALETTE[cls('woman')]!]);
     expect((await validateDataset(root)).problems).toEqual([]);
-  });
+  }, 120_000);
 
   it('DAVIS and YouTube-VOS: object k -> palette index k; meta.json lists each object frames', async () => {
     const davis = path.join(dir, 'davis');
@@ -140,5 +140,5 @@ describe('VOC, DAVIS, YouTube-VOS', () => {
     expect(meta.videos['vid']!.objects['1']).toEqual({ category: 'piano', frames: ['00000', '00001', '00002', '00003', '00004'] });
     expect(meta.videos['vid']!.objects['2']!.frames).toHaveLength(12);
     expect((await validateDataset(yt)).problems).toEqual([]);
-  });
+  }, 120_000);
 });

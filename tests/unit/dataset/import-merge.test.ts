@@ -60,7 +60,7 @@ describe('import round trip', () => {
       // MS3 names no classes, so its re-import uses the default class: binary masks still match byte for byte.
       for (const [rel, bytes] of a) expect(Buffer.compare(bytes, b.get(rel)!), rel).toBe(0);
       expect((await validateDataset(second)).problems.filter((p) => !/\.pkl: missing/.test(p))).toEqual([]);
-    });
+    }, 180_000);
   }
 
   it('imports objects per class, sounding where their mask is present, silent elsewhere', async () => {
@@ -107,6 +107,6 @@ describe('merge', () => {
       expect(again.added).toBe(0);
       expect(again.replaced).toBe(summary.added);
       expect(await tree(merged)).toEqual(b);
-    });
+    }, 180_000);
   }
 });
