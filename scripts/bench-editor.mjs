@@ -65,7 +65,7 @@ try {
   // First frame on screen: from the click on Open to the frame image drawn by the frame view.
   const t0 = await page.evaluate(() => performance.now());
   await page.getByTestId('open-video').click();
-  await page.waitForFunction(() => performance.getEntriesByName('avs:first-frame').length > 0, null, { timeout: 60_000 });
+  await page.waitForFunction(() => performance.getEntriesByName('avs:first-frame').length > 0, null, { timeout: 180_000 });
   const firstFrame = await page.evaluate((start) => performance.getEntriesByName('avs:first-frame')[0].startTime - start, t0);
   print('editor first frame on screen after opening 1080p', firstFrame / 1000, 's', '<= 0.5');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="frame-thumb"]').length > 0);

@@ -17,6 +17,8 @@ export interface AvsDebug {
   /** The editor store and object operations: the benchmark drives the editor through them. */
   store: ReturnType<typeof useEditorStore>;
   ops: typeof ops;
+  /** The stage's zoom and pan: screen = raster * scale + (x, y) inside the stage element. */
+  view(): { scale: number; x: number; y: number } | null;
   /** Is frame `frame`'s image the one on screen? */
   showing(frame: number): boolean;
   /** Draws the Konva layers waiting for the next animation frame now. */
@@ -34,6 +36,8 @@ declare global {
 export interface DebugView {
   showing(frame: number): boolean;
   flushDraw(): void;
+  /** screen = raster * scale + (x, y), relative to the stage element. */
+  view: { scale: number; x: number; y: number };
 }
 
 export function installDebugHook(store: ReturnType<typeof useEditorStore>, view: () => DebugView | null): void {
@@ -57,6 +61,10 @@ export function installDebugHook(store: ReturnType<typeof useEditorStore>, view:
     store,
     ops,
     showing: (frame) => view()?.showing(frame) ?? false,
+    view: () => {
+      const v = view()?.view;
+      return v ? { scale: v.scale, x: v.x, y: v.y } : null;
+    },
     drawNow: () => view()?.flushDraw(),
     settled: () => nextTick(),
   };
