@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "score": "ccformer.commands.score",
     "synth": "ccformer.commands.synth",
     "logmel": "ccformer.commands.logmel",
+    "add-logmel": "ccformer.commands.add_logmel",
     "ablate": "ccformer.commands.ablate",
     "demo-model": "ccformer.commands.demo_model",
 }

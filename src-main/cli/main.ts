@@ -11,6 +11,7 @@ import { runDoctor, DOCTOR_HELP } from './doctor-command';
 import { runExport, EXPORT_HELP } from './export-command';
 import { runPrelabel, PRELABEL_HELP } from './prelabel-command';
 import { runServe, SERVE_HELP } from './serve-command';
+import { MERGE_HELP, runMerge, runValidate, VALIDATE_HELP } from './dataset-commands';
 
 const HELP = `Usage: ${PROG} <command> [options]
 
@@ -20,9 +21,12 @@ Commands:
   prelabel VIDEO... --project DIR | --out DIR
                                 pre-label videos into a project and/or an AVSS dataset
   serve [--project DIR]         run the annotator UI in your browser (127.0.0.1 only)
-  export PROJECT --out DIR      write a project's videos as an AVSS dataset
+  export PROJECT --out DIR [--format F]
+                                write a project (or convert a dataset) as avss|s4|ms3|coco|voc|davis|ytvos
   demo                          pre-label the bundled sample, write its dataset, open the UI
   doctor                        which GPU providers work here, what is missing, how fast each is
+  validate DIR                  check a dataset (any supported layout) and list every problem
+  merge DIR... --out DIR        join datasets (e.g. cluster shards) without duplicates
 
 Options:
   -h, --help      show help (also \`${PROG} <command> --help\`)
@@ -47,6 +51,8 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   export: { run: runExport, help: EXPORT_HELP },
   demo: { run: runDemo, help: DEMO_HELP },
   doctor: { run: runDoctor, help: DOCTOR_HELP },
+  validate: { run: (argv, io) => runValidate(argv, io), help: VALIDATE_HELP },
+  merge: { run: runMerge, help: MERGE_HELP },
 };
 
 /** Runs the CLI; never throws. `signal` lets a caller (tests, SIGINT) stop a running command. */

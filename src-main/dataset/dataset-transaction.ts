@@ -99,6 +99,8 @@ export class DatasetTransaction {
     throwIfAborted(o.signal);
     if (o.estimateBytes !== undefined) {
       const stat = await fs.statfs(await deepestExisting(dir)).catch(() => undefined);
+      // procfs, sysfs...: no storage at all, which is not a full disk.
+      if (stat && stat.blocks === 0) throw new FileStepError(`${dir}: is on a virtual file system (such as /proc), which cannot hold a dataset`, 'EROFS');
       // 5% + 16 MB of headroom: file-system overhead and the merged metadata files.
       if (stat && stat.bavail * stat.bsize < o.estimateBytes * 1.05 + 16 * MB) {
         throw new FileStepError(await diskFullMessage(dir, o.estimateBytes), 'ENOSPC');

@@ -96,6 +96,21 @@ function assemble(width: number, height: number, colorType: number, depth: numbe
   return Buffer.concat([SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', new Uint8Array(0))]);
 }
 
+/**
+ * Encodes an 8-bit palette PNG (colour type 3): what VOC, DAVIS and YouTube-VOS masks are, so readers that open
+ * them in "P" mode get the indices and viewers show the colours. `palette` holds the colours of indices 0..n-1.
+ */
+export function encodePalettePng(width: number, height: number, indices: Uint8Array, palette: readonly (readonly [number, number, number])[]): Buffer {
+  const grey = encodePng(width, height, 1, indices);
+  const plte = new Uint8Array(palette.length * 3);
+  palette.forEach((c, i) => plte.set(c, i * 3));
+  // Same IDAT as the grey image; only the colour type and the PLTE chunk differ.
+  const ihdr = Buffer.from(grey.subarray(16, 29));
+  ihdr[9] = 3;
+  const idatStart = 8 + 25;
+  return Buffer.concat([SIGNATURE, chunk('IHDR', ihdr), chunk('PLTE', plte), grey.subarray(idatStart)]);
+}
+
 function paeth(a: number, b: number, c: number): number {
   const p = a + b - c;
   const pa = Math.abs(p - a);

@@ -39,6 +39,8 @@ export function toApiError(err: unknown): ApiError {
     const path = (err as NodeJS.ErrnoException).path;
     // "ENOSPC: no space left on device, write" names no file and is not words: say it as the user needs it.
     if (errno && ERRNO_CODES[errno]) return { code: ERRNO_CODES[errno], message: path ? describeFsError(err, path) : err.message };
+    // Dataset stage: its own errors say whether the folder (io) or the data (bad-input) is at fault.
+    if (err.name === 'DatasetWriteError') return { code: (err as Error & { kind: 'io' | 'bad-input' }).kind, message: err.message };
     // Media-stage errors (ffmpeg/ffprobe failures) are named *MediaError by convention.
     if (/media/i.test(err.name)) return { code: 'media', message: err.message };
     return { code: 'internal', message: err.message };

@@ -65,8 +65,9 @@ export class PrelabelWriter {
         idOfModelClass[c] = object.id;
         present.add(object.id);
       }
-      // A locked object is the annotator's: its sounding flags stay as they are.
-      for (const object of objects) if (!object.locked) object.sounding[label.index] = present.has(object.id);
+      // A locked object is the annotator's: its sounding flags stay as they are. A video without sound has
+      // nothing sounding; its pixels stay, so the annotator can still mark objects.
+      for (const object of objects) if (!object.locked) object.sounding[label.index] = video.hasAudio && present.has(object.id);
       const classes = decodePng(png).data;
       const data = new Uint16Array(classes.length);
       for (let i = 0; i < data.length; i++) data[i] = idOfModelClass[classes[i]!]!;

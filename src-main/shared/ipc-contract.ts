@@ -10,6 +10,7 @@
  */
 import * as v from 'valibot';
 import type { ModelContract } from './onnx-contract';
+import { ExportRequestSchema, type DatasetExportSummary, type ExportPreview } from './dataset-formats';
 import {
   EditSchema, IdSchema, MAX_NAME_LENGTH, type ObjectRaster, type ProjectManifest,
 } from './project-model';
@@ -288,6 +289,9 @@ export const REQUEST_SCHEMAS = {
   'project:flush': NoPayload,
   'project:relink': v.strictObject({ videoId: IdSchema, path: v.optional(PathSchema) }),
   ...ASSIST_SCHEMAS,
+  'export:preview': ExportRequestSchema,
+  // A typed folder only in browser mode (no native dialog there); Electron always asks in main's dialog.
+  'export:dataset': v.strictObject({ ...ExportRequestSchema.entries, outDir: v.optional(PathSchema) }),
 } satisfies { [C in keyof ResponseMap]: v.GenericSchema };
 
 /** Results of the request channels (main -> renderer). */
@@ -318,6 +322,13 @@ export interface ResponseMap extends AssistResponses {
   'project:flush': { revision: number; save: SaveState };
   /** Points a moved video at its new file (dialog when no path); its size and fingerprint must match. */
   'project:relink': ProjectState | null;
+  /** What an export would write (clips, frames, objects, classes, splits, warnings); nothing is written. */
+  'export:preview': ExportPreview;
+  /**
+   * Exports in any layout; Electron: main asks for the folder in its dialog (a path from the renderer is refused);
+   * browser mode (no dialogs): the folder the user typed, else the server's --out folder. null = cancelled.
+   */
+  'export:dataset': DatasetExportSummary | null;
 }
 
 /** Request channels: payload in, result out. */

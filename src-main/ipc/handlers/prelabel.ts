@@ -27,7 +27,9 @@ export class PrelabelJobs {
   start(videoId: string, device: DeviceChoice, onlyWindowOf?: number): string {
     const ctx = this.ctx();
     const project = ctx.projects.require();
-    project.video(videoId);
+    const doc = project.video(videoId);
+    // Nothing can sound in a silent video: its objects are written as not sounding (the annotator may change that).
+    if (!doc.hasAudio) ctx.events.log('warn', `${doc.file.path}: no audio track; pre-labelled as silent (no object marked sounding)`);
     const { info: model, file: modelFile } = ctx.models.require();
     for (const job of this.jobs.values()) if (job.videoId === videoId) job.controller.abort();
     const jobId = `j${randomBytes(8).toString('hex')}`;

@@ -30,6 +30,8 @@ const GOOD: { [C in RequestChannel]: unknown } = {
   },
   'project:flush': {},
   'project:relink': { videoId: 'v0123abcd', path: '/moved/clip.mp4' },
+  'export:preview': { format: 'coco', split: { kind: 'ratio', train: 0.8, val: 0.1, test: 0.1, seed: 123 } },
+  'export:dataset': { format: 'avss', label: 'v1s', split: { kind: 'per-video', splits: { v0123abcd: 'val' }, fallback: 'train' }, videoIds: ['v0123abcd'] },
   'assist:info': {},
   'assist:embed': { videoId: 'v1', frames: [3, 4], background: true },
   'assist:click': {
@@ -61,6 +63,12 @@ const BAD: [RequestChannel, unknown, string][] = [
   ['export:avss', { videoId: 'v1', split: 'holdout' }, 'split: Invalid type'],
   // The export folder is main's choice: a path from the renderer is refused outright.
   ['export:avss', { videoId: 'v1', split: 'val', outDir: '/etc' }, 'outDir: Invalid key'],
+  ['export:dataset', { format: 'avss', split: { kind: 'all', split: 'val' }, outDir: 'a\0b' }, 'outDir: must be a file path'],
+  ['export:preview', { format: 'avss', split: { kind: 'all', split: 'val' }, outDir: '/etc' }, 'outDir: Invalid key'],
+  ['export:dataset', { format: 'mp4', split: { kind: 'all', split: 'val' } }, 'format: Invalid type'],
+  ['export:preview', { format: 'avss', split: { kind: 'ratio', train: 2, val: 0, test: 0, seed: 1 } }, 'split.train: Invalid value'],
+  ['export:preview', { format: 'avss', split: { kind: 'all', split: 'val' }, videoIds: ['../x'] }, 'videoIds[0]: must be an id'],
+  ['export:preview', { format: 'avss', split: { kind: 'per-video', splits: { '../x': 'val' }, fallback: 'val' } }, 'must be an id'],
   ['project:raster', { videoId: 'v1', frame: -1 }, 'frame: Invalid value'],
   ['project:raster', { videoId: 'v1', frame: 1.5 }, 'frame: Invalid integer'],
   ['project:edit', { edits: [] }, 'edits: Invalid length'],

@@ -22,7 +22,7 @@ beforeAll(async () => {
   core.events.subscribe((channel, payload) => {
     if (channel === 'prelabel:progress') progress.push(payload as EventMap['prelabel:progress']);
   });
-  // 12 s: one full 10-s AVSS window and a partial one (padded as in training, 2 frames kept).
+  // 12 s: two 10-s AVSS windows, the second ending at the video's end (window rule).
   video = await core.openVideo(makeVideo(join(tmp.dir, 'street-scene.mp4'), { seconds: 12, width: 176, height: 144 }));
   const jobId = core.startPrelabel(video.videoId, 'cpu');
   result = await core.jobDone(jobId);
@@ -123,7 +123,7 @@ describe('prelabelVideo', () => {
     try {
       // Window 1 (0-10 s) stages fine, window 2 fails: nothing of this export may become visible.
       const failed = await core.handleRequest('export:avss', { videoId: video.videoId, split: 'test' });
-      expect(failed).toMatchObject({ ok: false, error: { code: 'io', message: expect.stringMatching(/street-scene_10000_12000: is a folder, not a file$/) } });
+      expect(failed).toMatchObject({ ok: false, error: { code: 'io', message: expect.stringMatching(/street-scene_2000_12000: is a folder, not a file$/) } });
       expect(readFileSync(join(outDir, 'metadata.csv'), 'utf8')).toBe(before);
       expect(readFileSync(join(outDir, 'v2', 'street-scene_0_10000', 'labels_semantic', '3.png'))).toEqual(firstClip);
       expect(readdirSync(outDir).sort()).toEqual(['label2idx.json', 'metadata.csv', 'v2']);
@@ -136,6 +136,21 @@ describe('prelabelVideo', () => {
   it('refuses a folder sent by the renderer: the export folder is main\'s choice', async () => {
     const res = await core.handleRequest('export:avss', { videoId: video.videoId, split: 'val', outDir: join(tmp.dir, 'elsewhere') });
     expect(res).toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringContaining('outDir') } });
+  });
+});
+
+describe('export:preview and export:dataset', () => {
+  it('previews by the window rule, exports COCO into the folder main chose, or the one typed in browser mode', async () => {
+    const request = { format: 'avss', split: { kind: 'all', split: 'test' } } as const;
+    const preview = await core.handleRequest('export:preview', request);
+    expect(preview).toMatchObject({ ok: true, value: { format: 'avss', clips: 2, frames: 20, splits: { train: 0, val: 0, test: 1 } } });
+    const coco = await core.handleRequest('export:dataset', { format: 'coco', split: { kind: 'all', split: 'val' } });
+    expect(coco).toMatchObject({ ok: true, value: { format: 'coco', clips: 1, frames: 12, outDir: join(tmp.dir, 'out') } });
+    const written = JSON.parse(readFileSync(join(tmp.dir, 'out', 'annotations', 'instances_val.json'), 'utf8')) as { images: unknown[] };
+    expect(written.images).toHaveLength(12);
+    const typed = join(tmp.dir, 'typed');
+    const withPath = await core.handleRequest('export:dataset', { ...request, label: 'v1s', outDir: typed });
+    expect(withPath).toMatchObject({ ok: true, value: { outDir: typed, clips: 3, keys: ['street-scene_0_5000', 'street-scene_5000_10000', 'street-scene_7000_12000'] } });
   });
 });
 

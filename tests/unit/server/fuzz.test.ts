@@ -90,6 +90,9 @@ const VALID = (): Record<RequestChannel, Record<string, unknown>> => ({
   'assist:propagate': { videoId: 'vdeadbeef', mask: { width: 1, height: 1, counts: [0, 1] }, targets: [9_999_999] },
   'assist:listen': { videoId: 'vdeadbeef', frame: 9_999_999, device: 'cpu' },
   'assist:rerun': { videoId: 'vdeadbeef', frame: 9_999_999, device: 'cpu' },
+  // Exports name an unknown video, so a mutated folder is refused before anything is written.
+  'export:preview': { format: 'avss', split: { kind: 'all', split: 'val' }, videoIds: ['vdeadbeef'] },
+  'export:dataset': { format: 'avss', split: { kind: 'all', split: 'val' }, videoIds: ['vdeadbeef'] },
   'audio:view': { videoId: video.videoId, startSec: 0, endSec: 1, columns: 16 }, 'audio:levels': { videoId: video.videoId },
 });
 
