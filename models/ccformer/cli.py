@@ -22,6 +22,8 @@ COMMANDS: dict[str, str] = {
     "logmel": "ccformer.commands.logmel",
     "ablate": "ccformer.commands.ablate",
     "demo-model": "ccformer.commands.demo_model",
+    "study": "ccformer.commands.study",
+    "profile": "ccformer.commands.profile",
 }
 
 
