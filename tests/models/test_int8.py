@@ -1,6 +1,6 @@
 """int8 export (ccformer.export.quantize): standard ONNX operators only, the contract metadata plus the
-`quantization` note, dynamic T, and the task-level accuracy gate on the bundled demo model (enforced, and seen to
-fail on a broken int8 file)."""
+`quantization` note, dynamic T, and the task-level accuracy gate on the demo model (enforced, and seen to fail on
+a broken int8 file). The shipped models/ccformer-tiny-synth.onnx is the int8 file of models/fp32/ (same weights)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ from ccformer.export import METADATA_KEYS, parse_metadata
 from ccformer.export.quantize import QUANT_KEY, nonstandard_ops
 from ccformer.export.quantize_check import AccuracyGateError, compare_models, gate
 
-BUNDLED = Path(__file__).resolve().parents[2] / "models" / "ccformer-tiny-synth.onnx"
+MODELS = Path(__file__).resolve().parents[2] / "models"
+BUNDLED = MODELS / "fp32" / "ccformer-tiny-synth.onnx"  # the fp32 source of the shipped int8 model
+SHIPPED = MODELS / "ccformer-tiny-synth.onnx"
 GATE_CLIPS = 2  # the full check (60 clips, the demo test split) is `ccformer export --onnx ... --quantize int8`
 
 
@@ -76,6 +78,15 @@ def test_gate_passes_the_int8_model_and_fails_a_broken_one(int8_bundled, tmp_pat
     bad = compare_models(BUNDLED, broken, [TEST_SEED])
     with pytest.raises(AccuracyGateError, match="mIoU points"):
         gate(bad)
+
+
+def test_the_shipped_model_is_the_gated_int8_file() -> None:
+    shipped, source = onnx.load(str(SHIPPED)), onnx.load(str(BUNDLED))
+    props = {p.key: p.value for p in shipped.metadata_props}
+    assert json.loads(props[QUANT_KEY])["scheme"] == "int8" and nonstandard_ops(shipped) == []
+    assert QUANT_KEY not in {p.key for p in source.metadata_props}
+    same = {k: v for k, v in props.items() if k != QUANT_KEY}
+    assert same == {p.key: p.value for p in source.metadata_props}  # same contract metadata as its source
 
 
 def test_quantize_flag_needs_a_real_source(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
