@@ -55,6 +55,25 @@ export default defineConfig(
     },
   },
   {
+    // The editor core is plain TypeScript on the project document: no UI framework, so every tool runs headless.
+    files: ['src-renderer/editor/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noElectron],
+          patterns: [
+            electronSubpaths, noNode, nodeBuiltins, rendererToMain,
+            {
+              group: ['vue', 'vue/*', 'pinia', 'konva', 'konva/*', 'vue-konva', 'element-plus', 'element-plus/*', 'lucide-vue-next', '*.vue', '../stores/*', '../components/*'],
+              message: 'src-renderer/editor/ is the editor core: no Vue, Pinia, Konva or components (see docs/architecture.md).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The Electron edge: main entry, preload, protocol and IPC wrappers.
     files: ['src-main/electron/**'],
     rules: { 'no-restricted-imports': 'off' },

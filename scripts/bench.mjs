@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm run bench [-- --model FILE.onnx --runs N --size WxH --device cpu|auto --transport process|thread]`: app benchmarks as JSON lines
-// {name, value, unit, goal} on stdout (see src-main/bench/bench-prelabel.ts). Builds dist/main first (~1 s).
+// `npm run bench [-- --only ID,ID --skip ID --model FILE.onnx --runs N ...]`: every registered benchmark as JSON lines
+// {name, value, unit, goal} on stdout, plus .bench/report.json and docs/performance.md (see src-main/bench/main.ts).
+// Builds dist/main first (~1 s).
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -9,4 +10,9 @@ import { repoRoot } from './python-env.mjs';
 const build = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'build-main.mjs')], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
 if (build.status !== 0) process.exit(build.status ?? 1);
 const { benchMain } = await import(pathToFileURL(join(repoRoot, 'dist', 'main', 'bench.mjs')).href);
-process.exitCode = await benchMain(process.argv.slice(2));
+process.exitCode = await benchMain(process.argv.slice(2).filter((a) => a !== '--no-editor'));
+// Editor figures in real Chromium (scripts/bench-editor.mjs); `--no-editor` skips them.
+if (process.exitCode === 0 && !process.argv.includes('--no-editor')) {
+  const editor = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'bench-editor.mjs')], { cwd: repoRoot, stdio: 'inherit' });
+  process.exitCode = editor.status ?? 1;
+}

@@ -10,7 +10,6 @@ import { join, resolve } from 'node:path';
 import { isDeviceChoice } from '../inference/providers';
 import { createAppCore } from '../ipc/app-core';
 import { appRoot, bundledModelPath, sampleVideoPath } from '../pipeline/app-paths';
-import { exportAvss } from '../pipeline/export-avss';
 import { parse, portOption, UsageError, type CliIo, PROG } from './cli-io';
 import { checkOutDir, progressPrinter } from './cli-support';
 import { browserDialogs, ensureRenderer, serveCore } from './serve-command';
@@ -59,10 +58,10 @@ export async function runDemo(argv: string[], io: CliIo, signal: AbortSignal): P
     signal.addEventListener('abort', cancel, { once: true });
     const result = await core.jobDone(jobId);
     signal.removeEventListener('abort', cancel);
-    const exported = await exportAvss(core.store, video.videoId, { split: 'train', outDir, signal });
+    const exported = await core.exportAvss(outDir, 'train', { videoIds: [video.videoId], signal });
     const p = result.provider;
     io.stdout(`Demo: pre-labelled ${video.fileName} (${result.frames.length} frames) in ${result.seconds.toFixed(1)} s on ${p.active}`
-      + `${p.fallbackReason ? ` (CPU fallback: ${p.fallbackReason})` : ''}\n`
+      + `${p.fallbackReason ? ' (CPU fallback, see the warning above)' : ''}\n`
       + `Demo: wrote ${exported.uids.length} AVSS clip(s) to ${outDir}\n`);
     if (values['no-ui']) return 0;
     const electron = electronBinary();

@@ -7,6 +7,8 @@ import { appVersion } from '../pipeline/app-paths';
 import { toApiError } from '../pipeline/app-error';
 import { errorLine, processIo, UsageError, type CliIo, PROG } from './cli-io';
 import { runDemo, DEMO_HELP } from './demo-command';
+import { runDoctor, DOCTOR_HELP } from './doctor-command';
+import { runExport, EXPORT_HELP } from './export-command';
 import { runPrelabel, PRELABEL_HELP } from './prelabel-command';
 import { runServe, SERVE_HELP } from './serve-command';
 
@@ -15,9 +17,12 @@ const HELP = `Usage: ${PROG} <command> [options]
 Pre-label sounding objects in videos with CCFormer and export AVSBench datasets.
 
 Commands:
-  prelabel VIDEO... --out DIR   pre-label videos and write an AVSS dataset
-  serve [--port N]              run the annotator UI in your browser (127.0.0.1 only)
+  prelabel VIDEO... --project DIR | --out DIR
+                                pre-label videos into a project and/or an AVSS dataset
+  serve [--project DIR]         run the annotator UI in your browser (127.0.0.1 only)
+  export PROJECT --out DIR      write a project's videos as an AVSS dataset
   demo                          pre-label the bundled sample, write its dataset, open the UI
+  doctor                        which GPU providers work here, what is missing, how fast each is
 
 Options:
   -h, --help      show help (also \`${PROG} <command> --help\`)
@@ -31,7 +36,9 @@ type Command = (argv: string[], io: CliIo, signal: AbortSignal) => Promise<numbe
 const COMMANDS: Record<string, { run: Command; help: string }> = {
   prelabel: { run: runPrelabel, help: PRELABEL_HELP },
   serve: { run: runServe, help: SERVE_HELP },
+  export: { run: runExport, help: EXPORT_HELP },
   demo: { run: runDemo, help: DEMO_HELP },
+  doctor: { run: runDoctor, help: DOCTOR_HELP },
 };
 
 /** Runs the CLI; never throws. `signal` lets a caller (tests, SIGINT) stop a running command. */
@@ -57,7 +64,8 @@ export async function main(argv: string[], io: CliIo = processIo, signal?: Abort
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
   signal?.addEventListener('abort', onSigint, { once: true });
-  // Ctrl+C and a plain `kill` both stop the command cleanly (the work folder is removed, nothing half-written).
+  // Ctrl+C and a plain `kill` both stop the command cleanly: the work folder is removed, nothing half-written, and
+  // an open project is flushed and closed (every edit saved, its lock released) by the command's core.dispose().
   process.once('SIGINT', onSigint);
   process.once('SIGTERM', onSigint);
   try {

@@ -11,11 +11,12 @@ import { appRoot, bundledModelPath, rendererDir } from '../pipeline/app-paths';
 import { startServer, type RunningServer } from '../server/http-server';
 import { parse, portOption, UsageError, type CliIo, PROG } from './cli-io';
 
-export const SERVE_HELP = `Usage: ${PROG} serve [--port N] [--open VIDEO] [--model FILE.onnx] [--out DIR] [--no-browser]
+export const SERVE_HELP = `Usage: ${PROG} serve [--project DIR] [--port N] [--open VIDEO] [--model FILE.onnx] [--out DIR] [--no-browser]
 
 Runs the annotator UI in your browser: a server on 127.0.0.1 only, with a random token in the page URL.
+  --project DIR   open this project (created if missing); edits are saved to it as you make them
   --port N        port to listen on (default: any free port)
-  --open VIDEO    open this video at start
+  --open VIDEO    open this video at start (into the project; an untitled one when no --project)
   --model FILE    ONNX model (default: the bundled CCFormer)
   --out DIR       folder AVSS exports go to (default: ./avs-dataset)
   --no-browser    print the URL without opening a browser
@@ -78,7 +79,7 @@ export async function serveCore(core: AppCore, io: CliIo, signal: AbortSignal, o
 export async function runServe(argv: string[], io: CliIo, signal: AbortSignal): Promise<number> {
   const { values, positionals } = parse('serve', argv, {
     port: { type: 'string' }, open: { type: 'string' }, model: { type: 'string' }, out: { type: 'string' },
-    'no-browser': { type: 'boolean' },
+    project: { type: 'string' }, 'no-browser': { type: 'boolean' },
   });
   if (positionals.length > 0) throw new UsageError(`serve: unexpected argument "${positionals[0]}" (use --open VIDEO)`);
   const port = portOption(values.port);
@@ -88,6 +89,11 @@ export async function runServe(argv: string[], io: CliIo, signal: AbortSignal): 
   });
   let server: RunningServer | undefined;
   try {
+    if (values.project) {
+      const state = await core.openProject(resolve(values.project), { create: true });
+      io.stderr(`${PROG}: project ${state.dir}${state.readOnly ? ` (read-only: ${state.readOnly.reason})` : ''}\n`);
+      for (const notice of state.recovered) io.stderr(`${PROG}: recovered ${notice.file}: ${notice.problem}; ${notice.action}\n`);
+    }
     if (values.open) await core.openVideo(resolve(values.open));
     ensureRenderer(io);
     server = await serveCore(core, io, signal, { ...(port !== undefined ? { port } : {}), browser: !values['no-browser'] });

@@ -3,17 +3,19 @@
  *   {root}/metadata.csv, {root}/label2idx.json,
  *   {root}/{label}/{uid}/frames/{k}.jpg, labels_rgb/{k}.png (palette colours), labels_semantic/{k}.png (indices),
  *   audio.wav (16 kHz mono PCM16);  uid = {vid}_{startMs}_{endMs}.
- * Safety: the existing metadata.csv is parsed before anything is written (a corrupt one aborts the export
- * untouched); each clip is built in a temp folder and renamed into place; metadata.csv and label2idx.json are
- * replaced atomically; exports into the same root from this process are serialised.
+ * Safety: the existing metadata.csv and label2idx.json are checked before anything is written (a corrupt one
+ * aborts the export untouched); clips are staged and committed by a DatasetTransaction (all or nothing, under the
+ * dataset's inter-process lock, metadata.csv merged against the current file at commit time).
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { AVSS_CLASSES, AVSS_PALETTE, label2idx, NUM_AVSS_CLASSES } from '../shared/avss-classes';
 import type { DatasetSplit } from '../shared/ipc-contract';
-import { atomicWriteDir, atomicWriteFile, fsyncFile, writeFileDurable } from '../util/atomic-write';
+import { fsyncFile, writeFileDurable } from '../util/atomic-write';
 import { throwIfAborted } from '../util/abort';
-import { mergeMetadata, parseMetadataCsv, type MetadataRow, type ParsedMetadata } from './metadata-csv';
+import { describeFsError, errnoOf } from '../util/fs-errors';
+import { DatasetTransaction } from './dataset-transaction';
+import { parseMetadataCsv, type MetadataRow } from './metadata-csv';
 import { encodePng } from './png';
 import { encodeWavPcm16 } from './wav';
 
@@ -97,33 +99,48 @@ function checkClip(clip: AvssClip): void {
   for (const name of clip.soundingClasses ?? []) if (!AVSS_CLASSES.includes(name)) fail(`unknown class "${name}"`);
 }
 
-async function readExisting(file: string): Promise<ParsedMetadata | undefined> {
-  const bytes = await fs.readFile(file).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') return undefined;
-    throw err;
-  });
-  return bytes ? parseMetadataCsv(bytes, file) : undefined;
+/**
+ * Refuses a dataset folder this app must not merge into, BEFORE any work (the CLI calls it before pre-labelling):
+ * a metadata.csv that does not parse or a label2idx.json that is not ours. One line naming the file.
+ */
+export async function checkAvssDatasetFolder(root: string): Promise<void> {
+  const metaFile = path.join(root, 'metadata.csv');
+  const meta = await readIfExists(metaFile);
+  if (meta) parseMetadataCsv(meta, metaFile);
+  const labelFile = path.join(root, 'label2idx.json');
+  const labels = await readIfExists(labelFile);
+  if (labels) checkLabel2idx(labels, labelFile);
 }
 
-async function ensureLabel2idx(root: string): Promise<boolean> {
-  const file = path.join(root, 'label2idx.json');
-  const ours = label2idx();
-  const text = await fs.readFile(file, 'utf8').catch(() => undefined);
-  if (text === undefined) {
-    await atomicWriteFile(file, JSON.stringify(ours, null, 2) + '\n');
-    return true;
+async function readIfExists(file: string): Promise<Buffer | undefined> {
+  try {
+    const stat = await fs.stat(file);
+    if (!stat.isFile()) throw new AvssExportError(`${file}: is not a regular file (refusing to export into this dataset)`);
+    return await fs.readFile(file);
+  } catch (err) {
+    if (errnoOf(err) === 'ENOENT') return undefined;
+    throw err instanceof AvssExportError ? err : new AvssExportError(describeFsError(err, file));
   }
+}
+
+function checkLabel2idx(bytes: Buffer, file: string): void {
   let theirs: unknown;
   try {
-    theirs = JSON.parse(text);
+    theirs = JSON.parse(bytes.toString('utf8'));
   } catch {
     throw new AvssExportError(`${file}: not valid JSON (refusing to export into this dataset)`);
   }
-  if (JSON.stringify(theirs) !== JSON.stringify(ours)) {
+  if (JSON.stringify(theirs) !== JSON.stringify(label2idx())) {
     throw new AvssExportError(`${file}: class indices differ from the AVSS classes this app writes`);
   }
-  return false;
 }
+
+/** The label2idx.json merge: ours when absent, the existing bytes kept when equal, refused when different. */
+const mergeLabel2idx = (current: Buffer | undefined, file: string): string | Buffer => {
+  if (!current) return JSON.stringify(label2idx(), null, 2) + '\n';
+  checkLabel2idx(current, file);
+  return current;
+};
 
 async function writeClipFolder(dir: string, clip: AvssClip): Promise<number> {
   const sub = (name: string): string => path.join(dir, name);
@@ -151,42 +168,61 @@ async function writeClipFolder(dir: string, clip: AvssClip): Promise<number> {
   return files + 1;
 }
 
-const locks = new Map<string, Promise<unknown>>();
-
-/** Exports clips into `root` (created if needed), merging metadata.csv. */
-export async function exportAvssClips(root: string, clips: readonly AvssClip[], signal?: AbortSignal): Promise<AvssExportResult> {
-  const key = path.resolve(root);
-  const previous = locks.get(key) ?? Promise.resolve();
-  const run = previous.catch(() => undefined).then(() => exportLocked(key, clips, signal));
-  locks.set(key, run);
-  try {
-    return await run;
-  } finally {
-    if (locks.get(key) === run) locks.delete(key);
-  }
+/** Bytes one clip will take on disk (rough, for the free-space check): frames + two masks + audio per second. */
+export function estimateClipBytes(clip: Pick<AvssClip, 'width' | 'height' | 'masks' | 'audio'>): number {
+  return clip.masks.length * clip.width * clip.height * 0.6 + clip.audio.length * 2 + 64 * 1024;
 }
 
-async function exportLocked(root: string, clips: readonly AvssClip[], signal?: AbortSignal): Promise<AvssExportResult> {
-  clips.forEach(checkClip);
-  const metaFile = path.join(root, 'metadata.csv');
-  await fs.mkdir(root, { recursive: true });
-  const existing = await readExisting(metaFile); // throws before anything is written
-  let files = (await ensureLabel2idx(root)) ? 1 : 0;
-  const rows: MetadataRow[] = [];
-  for (const clip of clips) {
-    throwIfAborted(signal);
-    const uid = clipUid(clip.vid, clip.startMs, clip.endMs);
-    const label = clip.label ?? 'v2';
-    await atomicWriteDir(path.join(root, label, uid), async (tmp) => {
-      files += await writeClipFolder(tmp, clip);
-    });
-    const startSec = Math.floor(Math.round(clip.startMs) / 1000);
-    rows.push({
-      vid: clip.vid, uid, s_min: Math.floor(startSec / 60), s_sec: startSec % 60,
-      a_obj: soundingNames(clip).join('_'), split: clip.split, label,
-    });
+/** Writes a clip into the transaction's staging folder; returns its metadata row and the number of files. */
+export async function stageAvssClip(tx: DatasetTransaction, clip: AvssClip): Promise<{ row: MetadataRow; files: number }> {
+  checkClip(clip);
+  const uid = clipUid(clip.vid, clip.startMs, clip.endMs);
+  const label = clip.label ?? 'v2';
+  const dir = await tx.stageDir(`${label}/${uid}`);
+  let files: number;
+  try {
+    files = await writeClipFolder(dir, clip);
+  } catch (err) {
+    throw await tx.explain(err, path.join(tx.dir, label, uid));
   }
-  const merged = mergeMetadata(existing, rows);
-  await atomicWriteFile(metaFile, merged.text);
-  return { outDir: root, uids: rows.map((r) => r.uid), filesWritten: files + 1, rowsAdded: merged.added, rowsReplaced: merged.replaced };
+  const startSec = Math.floor(Math.round(clip.startMs) / 1000);
+  const row: MetadataRow = {
+    vid: clip.vid, uid, s_min: Math.floor(startSec / 60), s_sec: startSec % 60, a_obj: soundingNames(clip).join('_'), split: clip.split, label,
+  };
+  return { row, files };
+}
+
+/** Commits staged clips: metadata.csv merged with the rows (under the lock), label2idx.json added if absent. */
+export async function commitAvss(tx: DatasetTransaction, rows: readonly MetadataRow[]): Promise<{ rowsAdded: number; rowsReplaced: number; label2idxWritten: boolean }> {
+  let label2idxWritten = false;
+  const res = await tx.commit({
+    metadataRows: rows,
+    merge: { 'label2idx.json': (current, file) => { label2idxWritten = !current; return mergeLabel2idx(current, file); } },
+  });
+  return { rowsAdded: res.rowsAdded, rowsReplaced: res.rowsReplaced, label2idxWritten };
+}
+
+/** Exports clips into `root` (created if needed) as one transaction: all of them, or none. */
+export async function exportAvssClips(root: string, clips: readonly AvssClip[], signal?: AbortSignal): Promise<AvssExportResult> {
+  clips.forEach(checkClip);
+  await checkAvssDatasetFolder(root); // a corrupt dataset is refused before anything is written
+  const estimateBytes = clips.reduce((sum, c) => sum + estimateClipBytes(c), 0);
+  const tx = await DatasetTransaction.begin(root, { estimateBytes, ...(signal ? { signal } : {}) });
+  try {
+    const rows: MetadataRow[] = [];
+    let files = 0;
+    for (const clip of clips) {
+      throwIfAborted(signal);
+      const staged = await stageAvssClip(tx, clip);
+      rows.push(staged.row);
+      files += staged.files;
+    }
+    const done = await commitAvss(tx, rows);
+    return {
+      outDir: tx.dir, uids: rows.map((r) => r.uid), filesWritten: files + 1 + (done.label2idxWritten ? 1 : 0),
+      rowsAdded: done.rowsAdded, rowsReplaced: done.rowsReplaced,
+    };
+  } finally {
+    await tx.abort(); // no-op after a commit; otherwise drops the staging folder
+  }
 }

@@ -5,3 +5,6 @@ export { parseMetadataCsv, mergeMetadata, formatMetadataRow, metadataRows, Metad
 export { encodePng, decodePng, type PngImage } from './png';
 export { encodeWavPcm16, parseWavHeader, pcm16, wavHeader, type WavInfo } from './wav';
 export { jpegSize } from './jpeg-size';
+export { DatasetTransaction, diskFullMessage, isTransactionEntry, type BeginOptions, type CommitOptions, type CommitResult, type FileMerge } from './dataset-transaction';
+export { DatasetLock, LOCK_FILE } from './dataset-lock';
+export { stageAvssClip, commitAvss, checkAvssDatasetFolder, estimateClipBytes } from './avss-writer';

@@ -1,5 +1,6 @@
 /**
- * Minimal PNG codec on node:zlib, for masks: encodes 8-bit grey (class indices) and RGB (palette colours);
+ * Minimal PNG codec on node:zlib, for masks: encodes 8-bit grey (class indices), RGB (palette colours) and 16-bit
+ * grey (object-id rasters of projects, decoded only when the caller asks: datasets never hold 16-bit masks);
  * decodes the non-interlaced 8-bit-or-less formats mask files come in (grey, RGB, palette as indices, grey+alpha,
  * RGBA), so the validator can re-read our files and check datasets made by other tools. Palette images decode to
  * their indices (an AVSBench "P" mask keeps its class indices) with the palette alongside.
@@ -16,6 +17,8 @@ export interface PngImage {
   /** For palette images: RGB triples. */
   palette?: Uint8Array;
   colorType: number;
+  /** 16-bit grey images only (decodePng(..., { allow16: true })): the samples; `data` then holds none. */
+  samples16?: Uint16Array;
 }
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -51,14 +54,28 @@ export function encodePng(width: number, height: number, channels: 1 | 3, data: 
   if (data.length !== width * height * channels) {
     throw new RangeError(`PNG data has ${data.length} bytes, expected ${width}x${height}x${channels}`);
   }
-  const stride = width * channels;
+  return encodeRows(width, height, channels === 1 ? 0 : 2, 8, width * channels, data);
+}
+
+/** Encodes 16-bit grey (object-id rasters with ids above 255); samples big-endian as PNG requires. */
+export function encodePngGrey16(width: number, height: number, samples: Uint16Array): Buffer {
+  if (samples.length !== width * height) throw new RangeError(`PNG data has ${samples.length} samples, expected ${width}x${height}`);
+  const bytes = new Uint8Array(samples.length * 2);
+  for (let i = 0; i < samples.length; i++) {
+    bytes[2 * i] = samples[i]! >> 8;
+    bytes[2 * i + 1] = samples[i]! & 0xff;
+  }
+  return encodeRows(width, height, 0, 16, width * 2, bytes);
+}
+
+function encodeRows(width: number, height: number, colorType: number, depth: number, stride: number, data: Uint8Array): Buffer {
   const raw = Buffer.alloc((stride + 1) * height);
   for (let y = 0; y < height; y++) raw.set(data.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8;
-  ihdr[9] = channels === 1 ? 0 : 2;
+  ihdr[8] = depth;
+  ihdr[9] = colorType;
   return Buffer.concat([SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 3 })), chunk('IEND', new Uint8Array(0))]);
 }
 
@@ -102,7 +119,7 @@ function unfilterRow(raw: Uint8Array, src: number, rows: Uint8Array, o: number, 
 }
 
 /** Decodes a PNG; throws Error with a short reason for anything it does not support or finds corrupt. */
-export function decodePng(file: Uint8Array): PngImage {
+export function decodePng(file: Uint8Array, opts: { allow16?: boolean } = {}): PngImage {
   const buf = Buffer.from(file.buffer, file.byteOffset, file.byteLength);
   if (buf.length < 8 || !buf.subarray(0, 8).equals(SIGNATURE)) throw new Error('not a PNG file');
   let pos = 8;
@@ -131,7 +148,8 @@ export function decodePng(file: Uint8Array): PngImage {
   const channels = CHANNELS[colorType];
   if (!channels || width < 1 || height < 1) throw new Error('PNG header is missing or invalid');
   if (interlace !== 0) throw new Error('interlaced PNG is not supported');
-  if (depth !== 8 && !(colorType === 3 && (depth === 1 || depth === 2 || depth === 4))) {
+  const grey16 = opts.allow16 === true && depth === 16 && colorType === 0;
+  if (depth !== 8 && !grey16 && !(colorType === 3 && (depth === 1 || depth === 2 || depth === 4))) {
     throw new Error(`PNG bit depth ${depth} is not supported for colour type ${colorType}`);
   }
   if (colorType === 3 && !palette) throw new Error('palette PNG without a PLTE chunk');
@@ -141,6 +159,11 @@ export function decodePng(file: Uint8Array): PngImage {
   if (raw.length < (stride + 1) * height) throw new Error('PNG image data is truncated');
   const rows = new Uint8Array(stride * height);
   for (let y = 0; y < height; y++) unfilterRow(raw, y * (stride + 1), rows, y * stride, stride, bpp, y > 0);
+  if (grey16) {
+    const samples16 = new Uint16Array(width * height);
+    for (let i = 0; i < samples16.length; i++) samples16[i] = (rows[2 * i]! << 8) | rows[2 * i + 1]!;
+    return { width, height, channels: 1, data: new Uint8Array(0), colorType, samples16 };
+  }
   let data = rows;
   if (depth < 8) {
     // Unpack sub-byte palette indices, most significant bits first.

@@ -14,5 +14,8 @@ export function electronDialogs(getWindow: () => BrowserWindow | null): Dialogs 
     pickVideo: () => pick({ title: 'Open video', properties: ['openFile'], filters: [{ name: 'Videos', extensions: VIDEO_EXTENSIONS }, { name: 'All files', extensions: ['*'] }] }),
     pickModel: () => pick({ title: 'Open ONNX model', properties: ['openFile'], filters: [{ name: 'ONNX models', extensions: ['onnx'] }] }),
     pickOutDir: () => pick({ title: 'Export AVSS dataset to folder', properties: ['openDirectory', 'createDirectory'] }),
+    pickProjectDir: (purpose) => pick({
+      title: purpose === 'open' ? 'Open project folder' : 'New project: choose an empty folder', properties: ['openDirectory', 'createDirectory'],
+    }),
   };
 }

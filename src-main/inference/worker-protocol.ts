@@ -3,6 +3,9 @@
  * buffers are transferred, never copied; the sender must not touch them afterwards.
  */
 import type { DeviceChoice, ProviderName, ProviderStatus } from '../shared/ipc-contract';
+import type {
+  SamDecodeInput, SamDecodeOutput, SamEncodeInput, SamEncodeOutput, SamOpenInput, SamOpenOutput,
+} from '../assist/sam-protocol';
 
 export interface RunInput {
   /** [T,3,H,W], normalised per the model contract. */
@@ -57,7 +60,11 @@ export type ToWorker =
   | ({ type: 'features'; id: number } & FeaturesInput)
   | { type: 'open'; id: number; file: string; device: DeviceChoice }
   | ({ type: 'run'; id: number } & RunInput)
-  | { type: 'close'; id: number };
+  | { type: 'close'; id: number }
+  // Click-to-mask (src-main/assist/sam-runtime.ts): a second pair of sessions in the same worker.
+  | ({ type: 'sam:open'; id: number } & SamOpenInput)
+  | ({ type: 'sam:encode'; id: number } & SamEncodeInput)
+  | ({ type: 'sam:decode'; id: number } & SamDecodeInput);
 
 export interface WorkerReplyValues {
   providers: ProviderName[];
@@ -65,6 +72,10 @@ export interface WorkerReplyValues {
   open: ProviderStatus;
   run: RunOutput;
   close: null;
+  'sam:open': SamOpenOutput;
+  'sam:encode': SamEncodeOutput;
+  /** null: the frame's embedding is not cached (encode it first). */
+  'sam:decode': SamDecodeOutput | null;
 }
 
 export type FromWorker =

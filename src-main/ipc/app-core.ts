@@ -1,30 +1,32 @@
 /**
- * The app core: one project store, one inference host, one event bus, and the handlers of every request
- * channel. Electron (main.ts) and browser mode (serve) both build it and differ only in their Dialogs and in
- * how they carry requests and events; the CLI uses the same store and pipeline directly.
+ * The app core: the services of one app instance (media cache, inference host, event bus, the open project,
+ * the model, pre-label jobs) and the request handlers of every domain (ipc/handlers/{domain}.ts). Electron
+ * (main.ts), browser mode (serve) and the CLI all build it and go through the same handlers; they differ only
+ * in their Dialogs and in how they carry requests and events.
  */
-import { randomBytes } from 'node:crypto';
-import { isAbsolute, resolve } from 'node:path';
-import type { DeviceChoice, ModelInfo, PrelabelResult, VideoInfo } from '../shared/ipc-contract';
+import { join, resolve } from 'node:path';
+import type { DatasetSplit, DeviceChoice, ExportResult, PrelabelResult, ProjectState, VideoInfo } from '../shared/ipc-contract';
 import { InferenceHost } from '../inference/inference-host';
-import type { Transport } from '../inference/worker-channel';
-import { loadModelContract } from '../inference/onnx-metadata';
-import { probeVideo, resolveFfmpeg } from '../media';
+import type { ChannelFactory, Transport } from '../inference/worker-channel';
 import { AppError, toApiError } from '../pipeline/app-error';
-import { appVersion } from '../pipeline/app-paths';
+import { defaultDataDir } from '../pipeline/app-paths';
 import { exportAvss } from '../pipeline/export-avss';
-import { saveEditedMask } from '../pipeline/mask-edits';
-import { prelabelVideo } from '../pipeline/prelabel-video';
-import { ProjectStore } from '../pipeline/project-store';
+import { projectExportSource } from '../project/export-source';
+import { ProjectSession } from '../project/project-session';
+import { MediaCache } from '../session/media-cache';
 import { createRequestHandler, type HandleRequest, type Handlers } from './dispatch';
 import { EventBus } from './event-bus';
+import { appHandlers } from './handlers/app';
+import type { AppContext, Dialogs } from './handlers/context';
+import { exportHandlers } from './handlers/export';
+import { ModelSlot, modelHandlers } from './handlers/model';
+import { PrelabelJobs, prelabelHandlers } from './handlers/prelabel';
+import { projectHandlers } from './handlers/project';
+import { openVideo, videoHandlers } from './handlers/video';
+import { mediaFiles } from './media-files';
+import { assistHandlers } from '../assist/assist-handlers';
 
-/** File pickers: native dialogs in Electron; browser mode has none for inputs and a default export folder. */
-export interface Dialogs {
-  pickVideo(): Promise<string | null>;
-  pickModel(): Promise<string | null>;
-  pickOutDir(): Promise<string | null>;
-}
+export type { Dialogs } from './handlers/context';
 
 export interface AppCoreOptions {
   mode: 'electron' | 'browser';
@@ -36,134 +38,100 @@ export interface AppCoreOptions {
    * still starts, and model:info reports the problem until the user opens another model.
    */
   modelRequired?: boolean;
-  /** Parent of the work folder (default: the OS temp folder). */
+  /** Parent of the session's media cache folder (default: the OS temp folder). */
   workParent?: string;
+  /** Settings (recent projects) and untitled projects (default: AVS_DATA_DIR, else inside workParent, else the OS's per-user config folder). */
+  dataDir?: string;
   /** Inference worker transport (default: a child process; see inference/worker-channel.ts). */
   transport?: Transport;
+  /** Starts the inference worker another way (Electron passes its utility process: electron/utility-channel.ts). */
+  workerChannel?: ChannelFactory;
 }
 
 export interface AppCore {
   handleRequest: HandleRequest;
   events: EventBus;
-  store: ProjectStore;
   host: InferenceHost;
   mediaFile(mediaPath: string): Promise<string | null>;
+  /** The CLI's ways in: the same services the handlers use. */
   openVideo(path: string): Promise<VideoInfo>;
+  /** Opens a project folder; `create` makes it when missing or empty (the CLI's --project). */
+  openProject(dir: string, opts?: { create?: boolean }): Promise<ProjectState>;
   /** Starts a pre-label job; resolves with its jobId at once, the result arrives as events. */
   startPrelabel(videoId: string, device: DeviceChoice): string;
   /** Resolves when the job ends (used by `demo` and tests); rejects with its error. */
   jobDone(jobId: string): Promise<PrelabelResult>;
+  /** Every video of the open project (or those given) as AVSS clips in `outDir`. */
+  exportAvss(outDir: string, split: DatasetSplit, opts?: { videoIds?: string[]; signal?: AbortSignal }): Promise<ExportResult>;
+  /** Makes every committed edit durable and compacted (quit, window blur, SIGINT/SIGTERM). */
+  flush(): Promise<void>;
+  /** Flushes and closes the project (lock released), stops jobs and the worker, removes the media cache. */
   dispose(): Promise<void>;
-}
-
-interface Job {
-  videoId: string;
-  controller: AbortController;
-  done: Promise<PrelabelResult>;
 }
 
 export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   const events = new EventBus();
-  let model: ModelInfo | null = null;
-  let modelFile: string | null = null;
-  let modelProblem = 'no model is loaded: open an ONNX model first';
-
-  async function setModel(path: string): Promise<ModelInfo> {
-    const file = resolve(path);
-    const contract = await loadModelContract(file);
-    model = { ...contract, fileName: file.split(/[\\/]/).pop() ?? file };
-    modelFile = file;
-    return model;
-  }
+  const models = new ModelSlot();
   if (options.modelPath) {
     try {
-      await setModel(options.modelPath);
+      await models.load(options.modelPath);
     } catch (err) {
       if (options.modelRequired) throw err;
-      modelProblem = `the default model cannot be used: ${toApiError(err).message}`;
+      models.problem = `the default model cannot be used: ${toApiError(err).message}`;
     }
   }
   // Created only once the model checks passed: a failed start leaves no work folder or worker behind.
-  const store = await ProjectStore.create(options.workParent);
+  const media = await MediaCache.create(options.workParent);
+  const dataDir = options.dataDir ?? process.env['AVS_DATA_DIR'] ?? (options.workParent ? join(options.workParent, 'avs-data') : defaultDataDir());
+  const projects = new ProjectSession(dataDir, media, {
+    saved: (revision, state) => events.emit('project:saved', { revision, state }),
+    notice: (notice) => events.emit('project:notice', notice),
+    recovered: (dir, notices) => events.emit('project:recovered', { dir, notices }),
+  });
   const host = new InferenceHost({
     log: (level, message) => events.log(level, message),
     ...(options.transport ? { transport: options.transport } : {}),
+    ...(options.workerChannel ? { channel: options.workerChannel } : {}),
   });
-  const jobs = new Map<string, Job>();
-
-  async function openVideo(path: string): Promise<VideoInfo> {
-    const file = isAbsolute(path) ? path : resolve(path);
-    return store.addVideo(file, await probeVideo(file)).info;
-  }
-
-  function startPrelabel(videoId: string, device: DeviceChoice): string {
-    const entry = store.video(videoId);
-    if (!model || !modelFile) throw new AppError('model', modelProblem);
-    // One job per video: a new start replaces a running one.
-    for (const job of jobs.values()) if (job.videoId === videoId) job.controller.abort();
-    const jobId = `j${randomBytes(8).toString('hex')}`;
-    const controller = new AbortController();
-    const done = prelabelVideo({
-      entry, store, host, model, modelFile, device, signal: controller.signal,
-      onProgress: (p) => events.emit('prelabel:progress', { jobId, videoId, ...p }),
-      onProvider: (status) => events.emit('provider:changed', status),
-    });
-    jobs.set(jobId, { videoId, controller, done });
-    done.then(
-      (result) => {
-        store.setResult(result);
-        events.emit('prelabel:done', { jobId, result });
-      },
-      (err: unknown) => events.emit('prelabel:error', { jobId, videoId, error: toApiError(err) }),
-    ).finally(() => jobs.delete(jobId));
-    return jobId;
-  }
-
-  const handlers: Handlers = {
-    'app:info': async () => ({
-      version: appVersion(), mode: options.mode, ffmpeg: resolveFfmpeg().summary, providers: await host.providers(),
-    }),
-    'video:open': async ({ path }) => {
-      const chosen = path ?? (await options.dialogs.pickVideo());
-      return chosen ? openVideo(chosen) : null;
-    },
-    'video:list': async () => store.videos(),
-    'model:info': async () => {
-      if (!model) throw new AppError('model', modelProblem);
-      return model;
-    },
-    'model:open': async ({ path }) => {
-      const chosen = path ?? (await options.dialogs.pickModel());
-      return chosen ? setModel(chosen) : null;
-    },
-    'prelabel:start': async ({ videoId, device }) => ({ jobId: startPrelabel(videoId, device) }),
-    'prelabel:cancel': async ({ jobId }) => {
-      const job = jobs.get(jobId);
-      job?.controller.abort();
-      return { cancelled: job !== undefined };
-    },
-    'prelabel:result': async ({ videoId }) => store.result(store.video(videoId).id),
-    'mask:save': async ({ videoId, index, pngBase64 }) => saveEditedMask(store, videoId, index, Buffer.from(pngBase64, 'base64')),
-    'export:avss': async ({ videoId, split, outDir }) => {
-      const chosen = outDir ?? (await options.dialogs.pickOutDir());
-      return chosen ? exportAvss(store, videoId, { split, outDir: resolve(chosen) }) : null;
-    },
+  // Click-to-mask runs in a second worker process, so a click never queues behind a pre-label window.
+  const assistHost = new InferenceHost({
+    log: (level, message) => events.log(level, message),
+    ...(options.transport ? { transport: options.transport } : {}),
+  });
+  const ctx: AppContext = {
+    mode: options.mode, dialogs: options.dialogs, events, media, host, projects, models, jobs: new PrelabelJobs(() => ctx),
   };
+  const handlers: Handlers = {
+    ...appHandlers(ctx), ...videoHandlers(ctx), ...modelHandlers(ctx), ...prelabelHandlers(ctx), ...exportHandlers(ctx),
+    ...projectHandlers(ctx), ...assistHandlers(ctx, assistHost),
+  };
+  let disposed = false;
 
   return {
     handleRequest: createRequestHandler(handlers, (message) => events.log('error', message)),
     events,
-    store,
     host,
-    mediaFile: (mediaPath) => store.mediaFile(mediaPath),
-    openVideo,
-    startPrelabel,
-    jobDone: (jobId) => jobs.get(jobId)?.done ?? Promise.reject(new AppError('not-found', `no running job ${jobId}`)),
+    mediaFile: mediaFiles(media, projects),
+    openVideo: (path) => openVideo(ctx, path),
+    openProject: (dir, opts = {}) => (opts.create ? projects.openOrCreate(dir) : projects.open(dir)),
+    startPrelabel: (videoId, device) => ctx.jobs.start(videoId, device),
+    jobDone: (jobId) => ctx.jobs.done(jobId),
+    exportAvss: async (outDir, split, opts = {}) => {
+      const project = projects.require();
+      if (project.videos().length === 0) throw new AppError('bad-input', `${project.dir} has no video to export`);
+      return exportAvss(projectExportSource(project, media, opts.videoIds), { split, outDir: resolve(outDir), ...(opts.signal ? { signal: opts.signal } : {}) });
+    },
+    flush: async () => {
+      await projects.project?.flush();
+    },
     dispose: async () => {
-      for (const job of jobs.values()) job.controller.abort();
-      await Promise.allSettled([...jobs.values()].map((j) => j.done));
+      if (disposed) return;
+      disposed = true;
+      await ctx.jobs.dispose();
+      await projects.close().catch((err: Error) => events.log('error', `closing the project failed: ${err.message}`));
       await host.dispose();
-      await store.dispose();
+      await assistHost.dispose();
+      await media.dispose();
     },
   };
 }

@@ -4,6 +4,7 @@
  * extraResources beside it), so every lookup lists its candidates in that order of preference.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -55,4 +56,12 @@ export function appVersion(): string {
   } catch {
     return '0.0.0';
   }
+}
+
+/** The per-user folder for settings (recent projects) and untitled projects, by platform convention. */
+export function defaultDataDir(): string {
+  const home = homedir();
+  if (process.platform === 'win32') return join(process.env['APPDATA'] ?? join(home, 'AppData', 'Roaming'), 'avs-annotator');
+  if (process.platform === 'darwin') return join(home, 'Library', 'Application Support', 'avs-annotator');
+  return join(process.env['XDG_CONFIG_HOME'] ?? join(home, '.config'), 'avs-annotator');
 }

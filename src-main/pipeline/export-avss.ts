@@ -1,20 +1,23 @@
 /**
- * exportAvss: a finished (possibly edited) pre-label result -> AVSBench-semantic clips via the dataset writer.
- * One clip per model window (uid = {vid}_{start ms}_{end ms}); the masks are the store's PNGs (edits included),
- * the frames the store's full-size JPEGs (the very frames the model saw), the audio re-read per window.
- * Windows are written one at a time (each atomically, metadata.csv merged each time) so memory stays at one
- * window's masks however long the video is.
+ * exportAvss: the project (through ExportSource) -> AVSBench-semantic clips via the dataset writer. One clip per
+ * 10-s window of each video (uid = {vid}_{start ms}_{end ms}); each mask is `flattenToClasses` of the frame's
+ * object raster (an object's pixels only in seconds it sounds), `a_obj` the classes sounding in the window, the
+ * frames the media cache's full-size JPEGs, the audio read per window.
+ * The whole export is one DatasetTransaction: windows are staged one at a time (memory stays at one window's
+ * masks however long the video is), then committed together at the end, metadata.csv merged once under the
+ * dataset's lock. A failure or cancel anywhere leaves the previous dataset exactly as it was.
  */
-import { readFile } from 'node:fs/promises';
-import { basename, extname } from 'node:path';
+import { stat } from 'node:fs/promises';
 import type { DatasetSplit, ExportResult } from '../shared/ipc-contract';
 import { AVSS_CLASSES } from '../shared/avss-classes';
-import { isBinary } from '../shared/onnx-contract';
-import { decodePng, exportAvssClips, type AvssClip } from '../dataset';
-import { extractAudio } from '../media';
+import { flattenToClasses, soundingClasses } from '../shared/project-model';
+import { checkAvssDatasetFolder, commitAvss, DatasetTransaction, stageAvssClip, type AvssClip, type MetadataRow } from '../dataset';
+import type { ExportSource, ExportVideo } from '../dataset/export-source';
 import { throwIfAborted } from '../util/abort';
 import { AppError } from './app-error';
-import type { ProjectStore } from './project-store';
+
+/** AVSBench-semantic clips are 10 s (10 sampled frames). */
+export const AVSS_CLIP_SECONDS = 10;
 
 export interface ExportOptions {
   split: DatasetSplit;
@@ -24,61 +27,61 @@ export interface ExportOptions {
 
 /** AVSBench's `vid` is the source video id; ours is the file stem. */
 export function videoStem(file: string): string {
-  return basename(file, extname(file));
+  const name = file.split(/[\\/]/).pop() ?? file;
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(0, dot) : name;
 }
 
-async function readMask(file: string, width: number, height: number): Promise<Uint8Array> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch {
-    throw new AppError('not-found', `mask ${basename(file)} is missing: pre-label the video again`);
-  }
-  const image = decodePng(bytes);
-  if (image.channels !== 1 || image.width !== width || image.height !== height) {
-    throw new AppError('internal', `mask ${file} is not a ${width}x${height} class-index PNG`);
-  }
-  return image.data;
-}
-
-export async function exportAvss(store: ProjectStore, videoId: string, opts: ExportOptions): Promise<ExportResult> {
-  const entry = store.video(videoId);
-  const result = store.result(videoId);
-  if (!result) throw new AppError('bad-input', `${entry.info.fileName}: pre-label the video before exporting it`);
-  if (isBinary(result.model)) {
-    throw new AppError('unsupported', `AVSS export needs a multi-class (AVSS) model; ${result.model.fileName} is a binary ${result.model.task} model`);
-  }
-  // Mask values are indices into the model's class list; the dataset's are AVSBench's 71 classes.
-  const classes = result.model.classes;
-  if (classes.length !== AVSS_CLASSES.length || classes.some((c, i) => c !== AVSS_CLASSES[i])) {
-    throw new AppError('unsupported', `AVSS export needs a model with the 71 AVSBench classes; ${result.model.fileName} has ${classes.length} others`);
-  }
-  const { width, height } = entry.probe;
-  const t = result.model.framesPerClip;
-  const total = entry.times.length;
-  const out: ExportResult = { outDir: opts.outDir, uids: [], filesWritten: 0, rowsAdded: 0 };
-  for (let start = 0; start < total; start += t) {
+async function stageVideo(tx: DatasetTransaction, video: ExportVideo, opts: ExportOptions, rows: MetadataRow[]): Promise<number> {
+  const total = video.frames.length;
+  if (total === 0) throw new AppError('bad-input', `${video.name}: shorter than one second, so it has no frame to export`);
+  let files = 0;
+  for (let start = 0; start < total; start += AVSS_CLIP_SECONDS) {
     throwIfAborted(opts.signal);
-    const n = Math.min(t, total - start);
-    const frames: string[] = [];
+    const frames = video.frames.slice(start, start + AVSS_CLIP_SECONDS);
+    const jpegs: string[] = [];
     const masks: Uint8Array[] = [];
-    for (let k = start; k < start + n; k++) {
-      const frame = await store.mediaFile(`${entry.id}/frame/${k}.jpg`);
-      if (!frame) throw new AppError('media', `${entry.file}: frame ${k} could not be extracted`);
-      frames.push(frame);
-      masks.push(await readMask(store.maskFile(entry.id, k), width, height));
+    for (const frame of frames) {
+      jpegs.push(await frame.jpegPath());
+      masks.push(flattenToClasses(await frame.raster(), video.objects, frame.index));
     }
-    const audio = await extractAudio(entry.file, {
-      startSec: start, durationSec: n, sampleRate: 16000, probe: entry.probe, ...(opts.signal ? { signal: opts.signal } : {}),
-    });
+    const n = frames.length;
     const clip: AvssClip = {
-      vid: videoStem(entry.file), startMs: start * 1000, endMs: (start + n) * 1000, split: opts.split, label: 'v2',
-      width, height, masks, frames, audio, sampleRate: 16000,
+      vid: video.name, startMs: start * 1000, endMs: (start + n) * 1000, split: opts.split, label: 'v2',
+      width: video.width, height: video.height, masks, frames: jpegs, audio: await video.audio(start, n), sampleRate: 16000,
+      soundingClasses: soundingClasses(video.objects, start, start + n).map((c) => AVSS_CLASSES[c]!),
     };
-    const written = await exportAvssClips(opts.outDir, [clip], opts.signal);
-    out.uids.push(...written.uids);
-    out.filesWritten += written.filesWritten;
-    out.rowsAdded += written.rowsAdded;
+    const staged = await stageAvssClip(tx, clip);
+    rows.push(staged.row);
+    files += staged.files;
   }
-  return out;
+  return files;
+}
+
+/** What the export will add: the first frame JPEG's real size, masks and audio per frame. */
+async function estimateBytes(source: ExportSource): Promise<number> {
+  const first = source.videos[0]?.frames[0];
+  const jpeg = first ? await first.jpegPath().then((file) => stat(file)).then((s) => s.size, () => 0) : 0;
+  let total = 64 * 1024;
+  for (const video of source.videos) total += video.frames.length * (jpeg * 1.5 + video.width * video.height * 0.1 + 32_000);
+  return total;
+}
+
+export async function exportAvss(source: ExportSource, opts: ExportOptions): Promise<ExportResult> {
+  const names = new Map<string, string>();
+  for (const video of source.videos) {
+    if (names.has(video.name)) throw new AppError('bad-input', `two videos are named ${video.name}: their clips would overwrite each other`);
+    names.set(video.name, video.id);
+  }
+  await checkAvssDatasetFolder(opts.outDir); // a corrupt dataset is refused before any work
+  const tx = await DatasetTransaction.begin(opts.outDir, { estimateBytes: await estimateBytes(source), ...(opts.signal ? { signal: opts.signal } : {}) });
+  try {
+    const rows: MetadataRow[] = [];
+    let filesWritten = 0;
+    for (const video of source.videos) filesWritten += await stageVideo(tx, video, opts, rows);
+    const done = await commitAvss(tx, rows);
+    return { outDir: tx.dir, uids: rows.map((r) => r.uid), filesWritten: filesWritten + 1 + (done.label2idxWritten ? 1 : 0), rowsAdded: done.rowsAdded };
+  } finally {
+    await tx.abort(); // no-op after the commit; otherwise drops everything staged
+  }
 }

@@ -1,25 +1,23 @@
 /**
  * prelabelVideo: probe -> consecutive windows of `framesPerClip` seconds (10 for AVSS, 5 for S4/MS3) ->
  * frames (normalised per the model contract) + log-mel -> CCFormer -> per-frame class-index masks + stats.
- * Memory is bounded: one window in flight (its frames tensor, its audio, its masks); masks go to the store as
- * PNGs as soon as a window is done. Everything CPU-heavy (log-mel, inference, argmax + resize) runs in the
+ * Memory is bounded: one window in flight (its frames tensor, its audio, its masks); each window's masks go to
+ * `onWindow` (the project stores them) as soon as it is done. Everything CPU-heavy (log-mel, inference, argmax + resize) runs in the
  * inference worker, so the main thread only glues streams together.
  * A partial last window is padded as in training (frames: last frame repeated; audio: AVSS zero-pads, S4/MS3
  * repeat the last example) and only its real frames are kept.
  */
-import { mkdir } from 'node:fs/promises';
 import type { DeviceChoice, FrameLabel, ModelInfo, PrelabelProgress, PrelabelResult, ProviderStatus } from '../shared/ipc-contract';
 import { isBinary } from '../shared/onnx-contract';
 import type { InferenceHost } from '../inference/inference-host';
 import { extractAudio, streamFrames, type FramePick } from '../media';
 import { throwIfAborted } from '../util/abort';
+import type { MediaCache, VideoEntry } from '../session/media-cache';
 import { AppError } from './app-error';
-import { atomicWriteFile } from '../util/atomic-write';
-import type { ProjectStore, VideoEntry } from './project-store';
 
 export interface PrelabelOptions {
   entry: VideoEntry;
-  store: ProjectStore;
+  media: MediaCache;
   host: InferenceHost;
   model: ModelInfo;
   modelFile: string;
@@ -28,6 +26,13 @@ export interface PrelabelOptions {
   onProgress?: (p: Omit<PrelabelProgress, 'jobId' | 'videoId'>) => void;
   /** Called once the session is open: which provider runs (and why it fell back, if it did). */
   onProvider?: (status: ProviderStatus) => void;
+  /** Each finished window's masks (class-index PNGs at display size), in order; awaited before the next window. */
+  onWindow?: (frames: WindowFrame[]) => Promise<void>;
+}
+
+export interface WindowFrame {
+  label: FrameLabel;
+  png: Uint8Array;
 }
 
 interface DecodedWindow {
@@ -36,7 +41,7 @@ interface DecodedWindow {
 }
 
 /** Decodes the window's frames at model size straight into a normalised [T,3,H,W] tensor. */
-async function decodeWindow(entry: VideoEntry, times: number[], model: ModelInfo, t: number, signal?: AbortSignal): Promise<DecodedWindow> {
+export async function decodeWindow(entry: VideoEntry, times: number[], model: ModelInfo, t: number, signal?: AbortSignal): Promise<DecodedWindow> {
   const [height, width] = model.inputSize;
   const plane = height * width;
   const frames = new Float32Array(t * 3 * plane);
@@ -68,7 +73,6 @@ export async function prelabelVideo(o: PrelabelOptions): Promise<PrelabelResult>
 
   const provider = await host.ensureSession(o.modelFile, o.device, signal);
   o.onProvider?.(provider);
-  await mkdir(o.store.dir(entry.id, 'mask'), { recursive: true });
   const frames: FrameLabel[] = [];
   for (let start = 0; start < total; start += t) {
     throwIfAborted(signal);
@@ -83,23 +87,24 @@ export async function prelabelVideo(o: PrelabelOptions): Promise<PrelabelResult>
     const features = await host.features({ wave, sampleRate: model.sampleRate, seconds: t, pad }, signal);
     progress('features', end);
     // Full-size JPEGs of exactly the frames the model saw (the picks); the UI and the export use them.
-    const jpegs = o.store.writeFrames(entry, start, n, { picks: decoded.picks, ...(signal ? { signal } : {}) });
+    const jpegs = o.media.writeFrames(entry, start, n, { picks: decoded.picks, ...(signal ? { signal } : {}) });
     const out = await host.run({
       frames: decoded.frames, audio: features.audio, t, height, width,
       masks: { count: n, width: entry.probe.width, height: entry.probe.height },
     }, signal);
     progress('inference', end);
     await jpegs;
-    for (let k = 0; k < n; k++) {
-      const mask = out.masks![k]!;
-      await atomicWriteFile(o.store.maskFile(entry.id, start + k), mask.png);
-      frames.push({
+    const window = out.masks!.slice(0, n).map((mask, k) => ({
+      png: mask.png,
+      label: {
         index: start + k,
         timeSec: decoded.picks[k]!.ptsSec,
         classes: mask.layers.map((l) => l.classIndex),
         pixelCounts: mask.layers.map((l) => l.pixels),
-      });
-    }
+      },
+    }));
+    await o.onWindow?.(window);
+    frames.push(...window.map((w) => w.label));
     progress('masks', end);
   }
   return { videoId: entry.id, frames, provider, model, seconds: (performance.now() - started) / 1000 };

@@ -13,6 +13,9 @@ const TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png',
   '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.wav': 'audio/wav', '.ico': 'image/x-icon', '.woff2': 'font/woff2',
   '.map': 'application/json', '.wasm': 'application/wasm',
+  // Opened videos, played by <video> with range requests.
+  '.mp4': 'video/mp4', '.m4v': 'video/mp4', '.mov': 'video/quicktime', '.webm': 'video/webm', '.mkv': 'video/x-matroska',
+  '.ogv': 'video/ogg', '.avi': 'video/x-msvideo',
 };
 
 export function contentType(file: string): string {
@@ -35,7 +38,7 @@ export function resolveInside(root: string, urlPath: string): string | null {
   return back.startsWith('..') || isAbsolute(back) || back.split(sep).includes('..') ? null : file;
 }
 
-function parseRange(header: string | undefined, size: number): { start: number; end: number } | null | 'invalid' {
+export function parseRange(header: string | undefined, size: number): { start: number; end: number } | null | 'invalid' {
   if (!header) return null;
   const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (!m || (m[1] === '' && m[2] === '')) return 'invalid';

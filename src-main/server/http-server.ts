@@ -3,24 +3,29 @@
  * runs in any Chromium where no Electron binary exists. Routes:
  *   GET  /?token=T            the built renderer's index.html (+ a SameSite cookie for its assets), strict CSP
  *   GET  /assets/...          renderer files (token via cookie or query)
- *   POST /api/{channel}       JSON payload -> Result JSON (token via `x-avs-token` header only)
+ *   POST /api/{channel}       payload -> Result (token via `x-avs-token` header only). JSON both ways, except values
+ *                             holding typed arrays (rasters, pixel patches): those travel as
+ *                             `application/octet-stream` framed by shared/binary-message.ts, in either direction
  *   GET  /media/{mediaPath}   frames, thumbs, masks, audio of opened videos only
  *   WS   /events?token=T      EventMap messages as {channel, payload}
  */
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { HandleRequest } from '../ipc/dispatch';
 import type { EventBus } from '../ipc/event-bus';
-import { resolveInside, sendFile, sendJson, sendText } from './files';
 import {
-  COMMON_HEADERS, contentSecurityPolicy, isLoopbackHost, newToken, tokenCookie, tokenSource,
-} from './security';
+  BINARY_CONTENT_TYPE, MAX_BINARY_MESSAGE_BYTES, decodeBinaryMessage, encodeBinaryMessage, hasBinary,
+} from '../shared/binary-message';
+import { contentSecurityPolicy, cspMetaContent, cspMetaOf, withCspMeta } from '../shared/csp';
+import { resolveInside, sendFile, sendJson, sendText } from './files';
+import { COMMON_HEADERS, isLoopbackHost, newToken, tokenCookie, tokenSource } from './security';
 
-/** Mask PNGs arrive base64 in JSON; the validator caps them at 48 MB of base64. */
-const MAX_BODY_BYTES = 50 * 1024 * 1024;
+/** JSON bodies are small; binary ones (edit batches with pixel patches) are capped by the framing's limit. */
+const MAX_JSON_BYTES = 1024 * 1024;
 
 export interface ServerOptions {
   port?: number;
@@ -40,20 +45,20 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
+      if (size > limit) {
         reject(new Error('request body too large'));
         req.destroy();
         return;
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -64,22 +69,29 @@ const NO_RENDERER_PAGE = '<!doctype html><meta charset="utf-8"><title>AVS Annota
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const token = newToken();
   let port = options.port ?? 0;
-  const page = (): Record<string, string> => ({ ...COMMON_HEADERS, 'content-security-policy': contentSecurityPolicy(port) });
+  // THE policy (src-main/shared/csp.ts) in browser mode: the only extra is the events WebSocket on our port.
+  const page = (): Record<string, string> => ({ ...COMMON_HEADERS, 'content-security-policy': contentSecurityPolicy('browser', { port }) });
 
   async function api(req: IncomingMessage, res: ServerResponse, channel: string): Promise<void> {
     if (req.method !== 'POST') return sendText(res, 405, 'POST only', COMMON_HEADERS);
-    // JSON only: an HTML form cannot send it, one more guard against cross-site posts.
-    if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) {
-      return sendJson(res, 415, { ok: false, error: { code: 'bad-input', message: 'content-type must be application/json' } }, COMMON_HEADERS);
+    // JSON or our binary framing only: an HTML form can send neither, one more guard against cross-site posts.
+    const type = String(req.headers['content-type'] ?? '');
+    const binary = type.startsWith(BINARY_CONTENT_TYPE);
+    if (!binary && !type.startsWith('application/json')) {
+      return sendJson(res, 415, { ok: false, error: { code: 'bad-input', message: `content-type must be application/json or ${BINARY_CONTENT_TYPE}` } }, COMMON_HEADERS);
     }
     let payload: unknown;
     try {
-      const text = await readBody(req);
-      payload = text.length === 0 ? {} : JSON.parse(text);
+      const body = await readBody(req, binary ? MAX_BINARY_MESSAGE_BYTES : MAX_JSON_BYTES);
+      payload = binary ? decodeBinaryMessage(body) : body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
     } catch (err) {
       return sendJson(res, 400, { ok: false, error: { code: 'bad-input', message: `invalid request body: ${(err as Error).message}` } }, COMMON_HEADERS);
     }
-    sendJson(res, 200, await options.handleRequest(channel, payload), COMMON_HEADERS);
+    const result = await options.handleRequest(channel, payload);
+    if (!hasBinary(result)) return sendJson(res, 200, result, COMMON_HEADERS);
+    const bytes = encodeBinaryMessage(result);
+    res.writeHead(200, { ...COMMON_HEADERS, 'content-type': BINARY_CONTENT_TYPE, 'content-length': String(bytes.length), 'cache-control': 'no-store' });
+    res.end(bytes);
   }
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -104,6 +116,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     const file = resolveInside(options.rendererDir, url.pathname);
     if (!file) return sendText(res, 404, 'not found', COMMON_HEADERS);
+    if (isPage) {
+      // The built page's meta tag carries the Electron policy; here it must match this server's header (two
+      // policies would both apply, and the stricter one would block our WebSocket).
+      const raw = await readFile(file, 'utf8');
+      const html = cspMetaOf(raw) === null ? raw : withCspMeta(raw, cspMetaContent('browser', { port }));
+      res.writeHead(200, { ...headers, 'content-type': 'text/html; charset=utf-8' });
+      res.end(req.method === 'HEAD' ? undefined : html);
+      return;
+    }
     return sendFile(req, res, file, headers);
   }
 

@@ -75,6 +75,11 @@ export const FrameSchema = v.strictObject({
   source: MaskSourceSchema,
   /** 0 = the pre-label (or the first mask); +1 per committed edit. */
   revision: Count,
+  /**
+   * Byte size of the frame's stored mask file (src-main/project/ layout), set when the file is written; absent:
+   * no file (an empty raster). Lets an open spot a truncated or missing mask with one stat.
+   */
+  maskBytes: v.optional(Count),
 });
 export type FrameState = v.InferOutput<typeof FrameSchema>;
 
@@ -110,6 +115,8 @@ export const ProjectManifestSchema = v.strictObject({
   name: v.pipe(v.string(), v.maxLength(MAX_NAME_LENGTH)),
   createdAt: v.pipe(v.string(), v.isoTimestamp()),
   videos: v.array(VideoDocSchema),
+  /** Project-wide change counter this manifest includes (journal entries after it are replayed on open). */
+  revision: v.optional(Count, 0),
 });
 export type ProjectManifest = v.InferOutput<typeof ProjectManifestSchema>;
 
@@ -134,6 +141,27 @@ export const EditSchema = v.variant('op', [
   v.strictObject({ op: v.literal('frame:review'), videoId: IdSchema, frame: Count, review: ReviewStatusSchema }),
 ]);
 export type Edit = v.InferOutput<typeof EditSchema>;
+
+/** A sampled frame as the pre-label (or an import) writes it: its mask file is written before this is journalled. */
+export const FrameWriteSchema = v.strictObject({
+  index: Count, timeSec: v.pipe(v.number(), v.minValue(0)), source: MaskSourceSchema, maskBytes: v.optional(Count),
+});
+
+/**
+ * Every change the document's journal records: the annotator's edits plus the changes main makes itself (a video
+ * added or relinked, a pre-label's frames and objects). One schema, so replay validates what it reads.
+ */
+export const DocOpSchema = v.variant('op', [
+  ...EditSchema.options,
+  v.strictObject({ op: v.literal('video:add'), video: VideoDocSchema }),
+  v.strictObject({ op: v.literal('video:relink'), videoId: IdSchema, file: VideoFileSchema }),
+  /** Revision 0 of frames (their mask files already written) and the objects they show, replacing old ones. */
+  v.strictObject({
+    op: v.literal('frames:write'), videoId: IdSchema, frames: v.array(FrameWriteSchema), objects: v.array(ObjectSchema),
+    nextObjectId: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_OBJECT_ID + 1)),
+  }),
+]);
+export type DocOp = v.InferOutput<typeof DocOpSchema>;
 
 /** One sampled frame's object ids, row-major, at the video's display size. */
 export interface ObjectRaster {

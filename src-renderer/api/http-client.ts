@@ -1,7 +1,8 @@
 /**
  * Browser-mode twin of the Electron preload: the same `AvsApi` over HTTP and a WebSocket served by
  * `avs-annotator serve` on 127.0.0.1. Requests are `POST /api/{channel}` with the JSON payload and the
- * `x-avs-token` header, answered with a `Result` JSON; events arrive on `/events?token=...` as
+ * `x-avs-token` header, answered with a `Result` JSON; a payload or result holding typed arrays (rasters, pixel
+ * patches) travels as an `application/octet-stream` body framed by shared/binary-message.ts instead (no base64); events arrive on `/events?token=...` as
  * `{channel, payload}` messages; media lives under `/media/{mediaPath}?token=...`.
  * Failures never throw: they come back as `ApiError` data like every other error (contract rule).
  */
@@ -9,6 +10,9 @@ import type {
   ApiError, AvsApi, EventChannel, EventMap, RequestChannel, RequestMap, Result,
 } from '../../src-main/shared/ipc-contract';
 import { EVENT_CHANNELS } from '../../src-main/shared/ipc-contract';
+import {
+  BINARY_CONTENT_TYPE, decodeBinaryMessage, encodeBinaryMessage, hasBinary,
+} from '../../src-main/shared/binary-message';
 
 export interface HttpApiOptions {
   /** `http://127.0.0.1:PORT` (no trailing slash). */
@@ -65,6 +69,8 @@ export function createHttpApi(options: HttpApiOptions): AvsApi {
       const channel = data.channel as EventChannel;
       if (EVENT_CHANNELS.includes(channel)) dispatch(channel, (data as { payload?: unknown }).payload);
     };
+    // A failed connect is followed by close, which reconnects; without a handler Node's `ws` would throw instead.
+    ws.onerror = () => {};
     ws.onclose = () => {
       if (socket !== ws) return; // closed on purpose (last unsubscribe) or already replaced
       socket = null;
@@ -83,16 +89,20 @@ export function createHttpApi(options: HttpApiOptions): AvsApi {
     async invoke<C extends RequestChannel>(channel: C, payload: RequestMap[C]['req']) {
       type Res = Result<RequestMap[C]['res']>;
       let response: Response;
+      const binary = hasBinary(payload);
       try {
         response = await doFetch(`${options.origin}/api/${channel}`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-avs-token': options.token },
-          body: JSON.stringify(payload),
+          headers: { 'content-type': binary ? BINARY_CONTENT_TYPE : 'application/json', 'x-avs-token': options.token },
+          body: binary ? (encodeBinaryMessage(payload) as Uint8Array<ArrayBuffer>) : JSON.stringify(payload),
         });
       } catch (err) {
         return fail('io', `${channel}: cannot reach the annotator server (${String(err)})`) as Res;
       }
-      const body: unknown = await response.json().catch(() => undefined);
+      const isBinaryBody = (response.headers.get('content-type') ?? '').startsWith(BINARY_CONTENT_TYPE);
+      const body: unknown = await (isBinaryBody
+        ? response.arrayBuffer().then((buf) => decodeBinaryMessage(new Uint8Array(buf)))
+        : response.json()).catch(() => undefined);
       if (isResult(body)) return body as Res;
       return fail('internal', `${channel}: server answered HTTP ${response.status} without a result`) as Res;
     },

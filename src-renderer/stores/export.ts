@@ -6,6 +6,7 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import type { ExportResult } from '../../src-main/shared/ipc-contract';
+import { useEditorStore } from './editor';
 import { useErrorStore } from './errors';
 import { useSessionStore } from './session';
 import { useUiStore } from './ui';
@@ -20,6 +21,7 @@ export const useExportStore = defineStore('export', () => {
     const { split, exportDir } = useUiStore().prefs;
     running.value = true;
     try {
+      await useEditorStore().flush(); // the export must hold every edit made so far
       const dir = exportDir.trim();
       const result = await useErrorStore().call('export:avss', {
         videoId: video.videoId, split, ...(dir ? { outDir: dir } : {}),

@@ -61,6 +61,13 @@ export const usePrelabelStore = defineStore('prelabel', () => {
     model.value = (await errors.call('model:info', {})) ?? model.value;
   }
 
+  /** Opens another ONNX model (a path in browser mode, main's dialog in Electron). */
+  async function openModel(path?: string): Promise<boolean> {
+    const info = await errors.call('model:open', path === undefined ? {} : { path });
+    if (info) model.value = info;
+    return info !== undefined && info !== null;
+  }
+
   async function start(): Promise<void> {
     const video = useSessionStore().current;
     if (!video || job.value) return;
@@ -109,6 +116,6 @@ export const usePrelabelStore = defineStore('prelabel', () => {
 
   return {
     job, progress, results, provider, model, generation, running, fraction, current, fallbackWarning,
-    frameLabel, loadResult, loadModel, start, cancel, listen,
+    frameLabel, loadResult, loadModel, openModel, start, cancel, listen,
   };
 });

@@ -1,5 +1,6 @@
 /**
- * The opened videos and the frame being looked at. Frame k is the sampled frame that represents second k of
+ * The opened videos and the frame being looked at: the one owner of "current video and frame" (other stores
+ * read it and never the other way round, so there is no import cycle). Frame k is the sampled frame that represents second k of
  * the video (AVSBench rule, see docs/architecture.md), so the frame index doubles as the audio position in s.
  */
 import { defineStore } from 'pinia';
@@ -7,7 +8,6 @@ import { computed, ref, shallowRef } from 'vue';
 import type { RequestMap, VideoInfo } from '../../src-main/shared/ipc-contract';
 import { isElectron } from '../api';
 import { useErrorStore } from './errors';
-import { usePrelabelStore } from './prelabel';
 
 export type AppInfo = RequestMap['app:info']['res'];
 
@@ -47,10 +47,10 @@ export const useSessionStore = defineStore('session', () => {
     }
   }
 
+  /** Shows another opened video from its first frame (its pre-label and document follow: see App.vue). */
   async function select(videoId: string): Promise<void> {
     currentId.value = videoId;
     frameIndex.value = 0;
-    await usePrelabelStore().loadResult(videoId);
   }
 
   /** Moves to a frame, clamped to the video; returns the index actually shown. */

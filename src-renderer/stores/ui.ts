@@ -17,12 +17,15 @@ export interface UiPrefs {
   exportDir: string;
   /** Browser mode: the last path typed into the open field. */
   lastPath: string;
-  /** Opacity given to a class layer the first time it appears, 0..1. */
+  /** Mask fill opacity, 0..1. */
   defaultOpacity: number;
+  theme: 'dark' | 'light';
+  /** Class of the next new object made by shortcut. */
+  lastClass: number;
 }
 
 export const DEFAULT_PREFS: Readonly<UiPrefs> = {
-  device: 'auto', split: 'train', exportDir: '', lastPath: '', defaultOpacity: 0.6,
+  device: 'auto', split: 'train', exportDir: '', lastPath: '', defaultOpacity: 0.5, theme: 'dark', lastClass: 17,
 };
 
 /** Keeps only well-typed known fields from stored JSON. */
@@ -41,6 +44,9 @@ export function parsePrefs(raw: string | null): UiPrefs {
   if (typeof data['lastPath'] === 'string') prefs.lastPath = data['lastPath'];
   const opacity = data['defaultOpacity'];
   if (typeof opacity === 'number' && opacity >= 0 && opacity <= 1) prefs.defaultOpacity = opacity;
+  if (data['theme'] === 'light' || data['theme'] === 'dark') prefs.theme = data['theme'];
+  const lastClass = data['lastClass'];
+  if (typeof lastClass === 'number' && Number.isInteger(lastClass) && lastClass >= 1 && lastClass <= 70) prefs.lastClass = lastClass;
   return prefs;
 }
 

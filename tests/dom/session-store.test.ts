@@ -9,7 +9,7 @@ import { createFakeApi, prelabelResult, video } from './fake-api';
 describe('session store', () => {
   beforeEach(() => setActivePinia(createPinia()));
 
-  it('loads what main already opened and selects the last video with its result', async () => {
+  it('loads what main already opened and selects the last video (its result follows: workspace test)', async () => {
     const fake = createFakeApi({
       'app:info': () => ({ version: '0.1.0', mode: 'browser', ffmpeg: 'system', providers: ['cpu'] }),
       'video:list': () => [video('a'), video('b')],
@@ -20,6 +20,8 @@ describe('session store', () => {
     await session.init();
     expect(session.mode).toBe('browser');
     expect(session.current?.videoId).toBe('b');
+    expect(fake.calls.some((c) => c.channel === 'prelabel:result')).toBe(false);
+    await usePrelabelStore().loadResult('b');
     expect(usePrelabelStore().current?.videoId).toBe('b');
   });
 

@@ -3,6 +3,8 @@
  * `AVS Annotator (browser mode) at http://127.0.0.1:PORT/?token=...` (a colon instead of "at" is accepted too).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export interface ServeHandle {
@@ -18,7 +20,8 @@ export async function startServe(root: string, extraArgs: string[] = [], timeout
   const child: ChildProcess = spawn(
     process.execPath,
     [join(root, 'bin', 'avs-annotator.mjs'), 'serve', '--port', '0', '--no-browser', ...extraArgs],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BROWSER: 'none' } },
+    // AVS_DATA_DIR: untitled projects and the recent list go to a temp folder, not the user's settings.
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BROWSER: 'none', AVS_DATA_DIR: mkdtempSync(join(tmpdir(), 'avs-e2e-data-')) } },
   );
   let text = '';
   const stop = async (): Promise<void> => {

@@ -56,7 +56,7 @@ describe('avs-annotator prelabel', () => {
     ['an unwritable --out', () => ['prelabel', clip, '--out', join(aFile, 'sub'), '--model', model], /plain-file\/sub: cannot be created/],
     ['a model that is not ONNX', () => ['prelabel', clip, '--out', join(tmp.dir, 'o5'), '--model', notAVideo], /notes\.mp4: not an ONNX model file/],
     ['an unknown option', () => ['prelabel', clip, '--out', join(tmp.dir, 'o6'), '--frobnicate'], /Unknown option '--frobnicate'/],
-    ['no --out', () => ['prelabel', clip], /--out DIR is required/],
+    ['neither --out nor --project', () => ['prelabel', clip], /give --project DIR, --out DIR or both/],
   ])('refuses %s: one line, exit code != 0, nothing written', async (_name, argv, message) => {
     const args = argv();
     const res = await run(args);
@@ -71,7 +71,7 @@ describe('avs-annotator prelabel', () => {
 
 describe('avs-annotator entry', () => {
   it('prints help and the version', async () => {
-    expect((await run(['--help'])).stdout).toContain('prelabel VIDEO... --out DIR');
+    expect((await run(['--help'])).stdout).toContain('prelabel VIDEO... --project DIR | --out DIR');
     expect((await run(['prelabel', '--help'])).stdout).toContain('--device D');
     expect((await run(['--version'])).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
     const unknown = await run(['frobnicate']);

@@ -22,6 +22,8 @@ beforeAll(() => {
   vi.stubEnv('AVS_MODEL', testModel());
   clip = makeVideo(join(tmp.dir, 'sample.mp4'), { seconds: 2, width: 64, height: 48 });
   vi.stubEnv('AVS_SAMPLE_VIDEO', clip);
+  // Untitled projects and the recent list go to the test's folder, not the user's settings.
+  vi.stubEnv('AVS_DATA_DIR', join(tmp.dir, 'data'));
 }, EXPORT_TIMEOUT_MS);
 afterAll(() => {
   vi.unstubAllEnvs();

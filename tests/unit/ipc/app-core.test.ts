@@ -43,7 +43,10 @@ describe('app core', () => {
     expect((info as { value: { providers: string[] } }).value.providers).toContain('cpu');
   });
 
-  it('answers unknown ids with not-found', async () => {
+  it('answers unknown ids with not-found, and project requests without a project with bad-input', async () => {
+    expect(await core.handleRequest('prelabel:result', { videoId: 'vnope' })).toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringContaining('no project is open') } });
+    expect(await core.handleRequest('project:state', {})).toEqual({ ok: true, value: null });
+    expect(await core.handleRequest('project:create', { path: join(tmp.dir, 'proj') })).toMatchObject({ ok: true, value: { dir: join(tmp.dir, 'proj'), revision: 0 } });
     expect(await core.handleRequest('prelabel:result', { videoId: 'vnope' })).toMatchObject({ ok: false, error: { code: 'not-found' } });
     expect(await core.handleRequest('prelabel:start', { videoId: 'vnope', device: 'cpu' })).toMatchObject({ ok: false, error: { code: 'not-found' } });
     expect(await core.handleRequest('prelabel:cancel', { jobId: 'jnope' })).toEqual({ ok: true, value: { cancelled: false } });

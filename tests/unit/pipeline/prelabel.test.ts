@@ -1,12 +1,13 @@
 // prelabelVideo through the app core on a generated video and the real CCFormer graph: windows, progress,
-// masks in the store, edits, AVSS export accepted by the dataset validator, and cancellation of a long run.
+// revision 0 of every frame in the project, object-level edits, AVSS export accepted by the dataset validator,
+// and cancellation of a long run.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserDialogs } from '../../../src-main/cli/serve-command';
-import { decodePng, encodePng, validateAvssDataset } from '../../../src-main/dataset';
+import { decodePng, validateAvssDataset } from '../../../src-main/dataset';
 import { createAppCore, type AppCore } from '../../../src-main/ipc/app-core';
-import type { EventMap, PrelabelResult, VideoInfo } from '../../../src-main/shared/ipc-contract';
+import type { EventMap, FrameRaster, PrelabelResult, ProjectState, VideoInfo } from '../../../src-main/shared/ipc-contract';
 import { EXPORT_TIMEOUT_MS, testModel } from '../app-support/test-model';
 import { makeTempDir, makeVideo } from '../app-support/test-media';
 
@@ -62,17 +63,40 @@ describe('prelabelVideo', () => {
     expect(await core.mediaFile(`${video.videoId}/../../etc/passwd`)).toBeNull();
   });
 
-  it('saves an edited mask and recomputes the frame stats; refuses masks of the wrong size', async () => {
-    const data = new Uint8Array(176 * 144);
-    data.fill(5, 0, 176 * 10);
-    const pngBase64 = encodePng(176, 144, 1, data).toString('base64');
-    const saved = await core.handleRequest('mask:save', { videoId: video.videoId, index: 3, pngBase64 });
-    expect(saved).toEqual({ ok: true, value: { index: 3, timeSec: result.frames[3]!.timeSec, classes: [5], pixelCounts: [1760] } });
-    const stored = await core.handleRequest('prelabel:result', { videoId: video.videoId });
-    expect((stored as { value: PrelabelResult }).value.frames[3]!.classes).toEqual([5]);
-    const wrong = encodePng(10, 10, 1, new Uint8Array(100)).toString('base64');
-    expect(await core.handleRequest('mask:save', { videoId: video.videoId, index: 3, pngBase64: wrong }))
-      .toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringContaining('the video is 176x144') } });
+  it('wrote revision 0 of every frame into the project: one object per class found, sounding where seen', async () => {
+    const state = (await core.handleRequest('project:state', {})) as { ok: true; value: ProjectState };
+    const doc = state.value.manifest.videos.find((v) => v.id === video.videoId)!;
+    const found = [...new Set(result.frames.flatMap((f) => f.classes))].sort((a, b) => a - b);
+    expect(doc.objects.map((o) => o.classIndex).sort((a, b) => a - b)).toEqual(found);
+    for (const frame of doc.frames) expect(frame).toMatchObject({ revision: 0, review: 'unreviewed', source: { kind: 'model', provider: 'cpu' } });
+    for (const object of doc.objects) {
+      expect(object.sounding).toEqual(result.frames.map((f) => f.classes.includes(object.classIndex)));
+    }
+    const raster = (await core.handleRequest('project:raster', { videoId: video.videoId, frame: 3 })) as { ok: true; value: FrameRaster };
+    const ids = new Map(doc.objects.map((o) => [o.id, o.classIndex]));
+    const counts = result.frames[3]!.classes.map((c) => raster.value.raster.data.reduce((n, id) => n + (ids.get(id) === c ? 1 : 0), 0));
+    expect(counts).toEqual(result.frames[3]!.pixelCounts);
+  });
+
+  it('applies object-level binary edits with the old mask checks, and the mask view follows', async () => {
+    const state = (await core.handleRequest('project:state', {})) as { ok: true; value: ProjectState };
+    const id = state.value.manifest.videos[0]!.nextObjectId;
+    const sounding = Array.from({ length: 12 }, () => true);
+    const edited = await core.handleRequest('project:edit', {
+      edits: [
+        { op: 'object:add', videoId: video.videoId, object: { id, classIndex: 5, visible: true, locked: false, z: 99, sounding } },
+        { op: 'pixels', videoId: video.videoId, frame: 3, rect: { x: 0, y: 0, w: 176, h: 10 }, after: new Uint16Array(1760).fill(id) },
+      ],
+    });
+    expect(edited).toMatchObject({ ok: true, value: { frames: [{ videoId: video.videoId, frame: 3, revision: 1 }] } });
+    const view = decodePng(readFileSync((await core.mediaFile(`${video.videoId}/mask/3.png`))!));
+    expect(view.data.subarray(0, 1760).every((v) => v === 5)).toBe(true);
+    expect(await core.handleRequest('project:edit', {
+      edits: [{ op: 'pixels', videoId: video.videoId, frame: 3, rect: { x: 170, y: 0, w: 10, h: 1 }, after: new Uint16Array(10) }],
+    })).toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringContaining('outside the 176x144 raster') } });
+    expect(await core.handleRequest('project:edit', {
+      edits: [{ op: 'pixels', videoId: video.videoId, frame: 12, rect: { x: 0, y: 0, w: 1, h: 1 }, after: new Uint16Array(1) }],
+    })).toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringContaining('frame 12 does not exist') } });
   });
 
   it('exports an AVSS dataset the validator accepts, and re-exporting never doubles rows', async () => {

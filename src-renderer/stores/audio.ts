@@ -1,0 +1,47 @@
+/**
+ * The audio panel's state: zoom (pixels per second, shared with anything drawn on the same time axis), the
+ * visible range, the waveform/spectrogram columns main computed for it (`audio:view`), loop and volume.
+ * Only the visible range is ever asked for; a newer request supersedes an older one.
+ */
+import { defineStore } from 'pinia';
+import { ref, shallowRef } from 'vue';
+import type { AudioView } from '../../src-main/shared/audio-view';
+import { useErrorStore } from './errors';
+
+export const MIN_PX_PER_SEC = 2;
+export const MAX_PX_PER_SEC = 400;
+export const DEFAULT_PX_PER_SEC = 40;
+
+export const useAudioStore = defineStore('audio', () => {
+  const errors = useErrorStore();
+  const pxPerSec = ref(DEFAULT_PX_PER_SEC);
+  /** Left edge of the visible range (s). */
+  const scrollSec = ref(0);
+  const view = shallowRef<AudioView | null>(null);
+  const loop = ref(false);
+  const volume = ref(1);
+  /** Milliseconds from asking to having the data of the last draw (for the status line and tests). */
+  const lastLoadMs = ref(0);
+  let ticket = 0;
+
+  async function load(videoId: string, startSec: number, endSec: number, columns: number): Promise<void> {
+    const mine = ++ticket;
+    const started = performance.now();
+    const result = await errors.call('audio:view', { videoId, startSec, endSec, columns: Math.max(1, Math.min(8192, Math.round(columns))) });
+    if (mine !== ticket || !result) return;
+    lastLoadMs.value = performance.now() - started;
+    view.value = result;
+  }
+
+  function zoom(factor: number): void {
+    pxPerSec.value = Math.min(MAX_PX_PER_SEC, Math.max(MIN_PX_PER_SEC, pxPerSec.value * factor));
+  }
+
+  function clear(): void {
+    ticket++;
+    view.value = null;
+    scrollSec.value = 0;
+  }
+
+  return { pxPerSec, scrollSec, view, loop, volume, lastLoadMs, load, zoom, clear };
+});

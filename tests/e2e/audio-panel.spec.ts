@@ -1,0 +1,79 @@
+/**
+ * The audio panel in a real Chromium against the real browser-mode server: waveform and log-mel spectrogram
+ * drawn from main's per-range data, click to seek (frame, highlighted second and the <video> playhead move
+ * together), playback of the real video keeps the frame in step with its clock, zoom changes the time axis.
+ */
+import { expect, test, type Locator } from '@playwright/test';
+import { join } from 'node:path';
+import { startServe, type ServeHandle } from './serve';
+
+const root = join(import.meta.dirname, '..', '..');
+let server: ServeHandle | null = null;
+test.afterAll(async () => {
+  await server?.stop();
+});
+
+/** Opaque pixels and distinct colours drawn on a canvas. */
+async function drawn(canvas: Locator): Promise<{ opaque: number; colours: number }> {
+  return canvas.evaluate((node) => {
+    // The main tsconfig has no DOM lib: the page-side types are spelled out.
+    const c = node as unknown as { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let opaque = 0;
+    const colours = new Set<number>();
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i + 3]! > 0) opaque++;
+      colours.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
+    }
+    return { opaque, colours: colours.size };
+  });
+}
+
+const videoTime = (video: Locator): Promise<number> => video.evaluate((v) => (v as unknown as { currentTime: number }).currentTime);
+
+test('audio panel: drawn, seeks, in sync with the frame', async ({ page }) => {
+  const pageErrors: string[] = [];
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  server = await startServe(root);
+  await page.goto(server.url);
+  await page.getByTestId('video-path').fill(join(root, 'assets', 'sample.mp4'));
+  await page.getByTestId('open-video').click();
+
+  const panel = page.getByTestId('audio-panel');
+  await expect(panel).toBeVisible();
+  await expect.poll(() => panel.getAttribute('data-columns').then(Number)).toBeGreaterThan(100);
+  await expect.poll(async () => (await drawn(page.getByTestId('waveform'))).opaque).toBeGreaterThan(500);
+  const spec = await drawn(page.getByTestId('spectrogram'));
+  expect(spec.colours).toBeGreaterThan(20); // a real spectrogram, not a flat fill
+
+  // Click inside second 3 of the lane: frame 3 is shown, second 3 is highlighted, the video is at 3 s.
+  const px = Number(await panel.getAttribute('data-px-per-sec'));
+  const lane = page.locator('[data-testid="audio-panel"] .lane');
+  await lane.click({ position: { x: 3.5 * px, y: 40 } });
+  await expect(page.locator('[data-testid="frame-thumb"][data-frame="3"]')).toHaveAttribute('aria-current', 'true');
+  await expect(page.getByTestId('audio-cursor')).toHaveAttribute('data-second', '3');
+  const video = page.getByTestId('playback-video');
+  await expect.poll(() => videoTime(video)).toBe(3);
+
+  // Drag to second 6.
+  await lane.hover({ position: { x: 1.5 * px, y: 40 } });
+  await page.mouse.down();
+  await lane.hover({ position: { x: 6.2 * px, y: 40 } });
+  await page.mouse.up();
+  await expect(page.getByTestId('audio-cursor')).toHaveAttribute('data-second', '6');
+
+  // Play the real video: its clock moves and the frame follows it second by second.
+  await lane.click({ position: { x: 1.5 * px, y: 40 } });
+  await page.getByTestId('play-toggle').click();
+  await expect(page.getByTestId('play-toggle')).toHaveAttribute('aria-label', 'Pause');
+  await expect.poll(() => videoTime(video), { timeout: 8000 }).toBeGreaterThan(2.2);
+  const [t, shown] = await Promise.all([videoTime(video), page.getByTestId('audio-cursor').getAttribute('data-second')]);
+  expect(Math.abs(Math.floor(t) - Number(shown))).toBeLessThanOrEqual(1);
+  await page.getByTestId('play-toggle').click();
+  await expect(page.getByTestId('play-toggle')).toHaveAttribute('aria-label', 'Play');
+
+  // Zoom in: twice the pixels per second, redrawn for the new range.
+  await page.getByTestId('audio-zoom-in').click();
+  await expect(panel).toHaveAttribute('data-px-per-sec', String(px * 2));
+  expect(pageErrors).toEqual([]);
+});
