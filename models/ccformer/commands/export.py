@@ -50,6 +50,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--gate-seed", type=int, help="first seed of those clips (default: the demo test split's)")
     p.add_argument("--max-miou-drop", type=float, default=0.5, help="int8 may lose at most this many mIoU points")
     p.add_argument("--calibration-clips", type=int, default=4, help="synthetic clips calibrating the int8 convs")
+    p.add_argument("--int8-convs", choices=("on", "off"), default="on",
+                   help="off: quantise only MatMul/Gemm (faster for ccformer_pvt_b5, whose depthwise convs are "
+                        "slower as QDQ int8 on CPU)")
 
 
 def describe_training(ckpt: dict[str, Any], path: Path) -> str:
@@ -113,7 +116,7 @@ def quantize(args: argparse.Namespace, fp32: Path, trained: bool) -> dict[str, A
                               sample_video=repo / "assets" / "sample.mp4", mean=tuple(meta["mean"]),  # type: ignore[arg-type]
                               std=tuple(meta["std"]))  # type: ignore[arg-type]
     print(f"quantising {fp32} to int8 ({len(feeds)} calibration clips)", file=sys.stderr)
-    info = quantize_int8(fp32, args.out, feeds)
+    info = quantize_int8(fp32, args.out, feeds, conv=args.int8_convs == "on")
     int8 = ort.InferenceSession(str(args.out), providers=["CPUExecutionProvider"])
     import numpy as np
 
