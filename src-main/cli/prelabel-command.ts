@@ -5,6 +5,7 @@
  * exported, so bad input never leaves a half-written dataset. Without --project the pre-label lives in a
  * temporary project that is removed afterwards.
  */
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -14,6 +15,10 @@ import { isDeviceChoice } from '../inference/providers';
 import { createAppCore } from '../ipc/app-core';
 import { bundledModelPath } from '../pipeline/app-paths';
 import { videoStem } from '../pipeline/export-avss';
+import { checkAvssDatasetFolder } from '../dataset/avss-writer';
+import { prelabelProblem } from '../project/prelabel-writer';
+import { throwIfAborted } from '../util/abort';
+import { onExitSync } from '../util/exit-cleanup';
 import { parse, UsageError, type CliIo, PROG } from './cli-io';
 import { checkOutDir, progressPrinter } from './cli-support';
 import { browserDialogs } from './serve-command';
@@ -47,6 +52,11 @@ export interface PrelabelSummary {
   uids: string[];
   classes: string[];
   videos: { file: string; frames: number; seconds: number; classes: string[] }[];
+}
+
+/** What one video's clips take on disk, roughly (frames, masks, audio), for the up-front free-space check. */
+function estimateVideoBytes(video: VideoInfo): number {
+  return video.sampledFrames * (video.width * video.height * 0.5 + 32_000);
 }
 
 function classNames(result: PrelabelResult): string[] {
@@ -90,15 +100,28 @@ export async function runPrelabel(argv: string[], io: CliIo, signal: AbortSignal
   // Without --project the pre-label lives in a temporary project, removed afterwards.
   const scratch = values.project ? null : await mkdtemp(join(tmpdir(), 'avs-prelabel-'));
   const projectDir = values.project ? resolve(values.project) : join(scratch!, 'project');
+  // A forced exit (second Ctrl+C) must not leave the scratch project behind either.
+  const forgetScratch = scratch ? onExitSync(() => rmSync(scratch, { recursive: true, force: true })) : () => undefined;
   // Loading the model reads and checks its metadata; errors name the file.
+  const removeScratch = async (): Promise<void> => {
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+    forgetScratch();
+  };
   const core = await createAppCore({
     mode: 'browser', dialogs: browserDialogs(outDir ?? projectDir), modelPath, modelRequired: true, ...(scratch ? { workParent: scratch } : {}),
+  }).catch(async (err: unknown) => {
+    await removeScratch(); // a refused model must not leave the scratch project behind
+    throw err;
   });
   try {
     const model = await core.handleRequest('model:info', {});
     if (!model.ok) throw new UsageError(model.error.message);
     const modelInfo = model.value as PrelabelResult['model'];
     if (isBinary(modelInfo)) throw new UsageError(`is a binary ${modelInfo.task} model; projects and AVSS datasets need an AVSS model`, modelPath);
+    // Masks that cannot become AVSS objects, and a dataset we must not merge into, are refused now, not after the pre-label.
+    const problem = prelabelProblem(modelInfo);
+    if (problem) throw new UsageError(`${problem}: nothing could be pre-labelled into a project or an AVSS dataset`);
+    if (outDir) await checkAvssDatasetFolder(outDir);
     const project = await core.openProject(projectDir, { create: true });
     if (project.readOnly) throw new UsageError(`is open read-only: ${project.readOnly.reason}`, projectDir);
     const videos: { file: string; video: VideoInfo }[] = [];
@@ -111,12 +134,16 @@ export async function runPrelabel(argv: string[], io: CliIo, signal: AbortSignal
       stems.set(stem, file);
       videos.push({ file, video });
     }
+    // Room for every clip, checked before any work (the export checks again, exactly, when it starts).
+    if (outDir) await checkOutDir(outDir, videos.reduce((sum, { video }) => sum + estimateVideoBytes(video), 0));
     core.events.subscribe(progressPrinter(io, (id) => videos.find((v) => v.video.videoId === id)?.file ?? id, { verbose: values.verbose === true }));
     const results: PrelabelResult[] = [];
     for (const { video } of videos) {
+      throwIfAborted(signal); // a Ctrl+C while probing or loading must not start the next job
       const jobId = core.startPrelabel(video.videoId, device);
       const cancel = (): void => void core.handleRequest('prelabel:cancel', { jobId });
       signal.addEventListener('abort', cancel, { once: true });
+      if (signal.aborted) cancel();
       try {
         results.push(await core.jobDone(jobId));
       } finally {
@@ -127,6 +154,7 @@ export async function runPrelabel(argv: string[], io: CliIo, signal: AbortSignal
       ...(values.project ? { project: projectDir } : {}), outDir, model: modelInfo.fileName, provider: results[0]?.provider ?? null, seconds: 0, clips: 0, uids: [],
       classes: [], videos: [],
     };
+    throwIfAborted(signal);
     if (outDir) {
       const exported = await core.exportAvss(outDir, split, { videoIds: videos.map((v) => v.video.videoId), signal });
       summary.uids.push(...exported.uids);
@@ -143,6 +171,6 @@ export async function runPrelabel(argv: string[], io: CliIo, signal: AbortSignal
     return 0;
   } finally {
     await core.dispose();
-    if (scratch) await rm(scratch, { recursive: true, force: true });
+    await removeScratch();
   }
 }

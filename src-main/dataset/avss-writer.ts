@@ -13,7 +13,8 @@ import { AVSS_CLASSES, AVSS_PALETTE, label2idx, NUM_AVSS_CLASSES } from '../shar
 import type { DatasetSplit } from '../shared/ipc-contract';
 import { fsyncFile, writeFileDurable } from '../util/atomic-write';
 import { throwIfAborted } from '../util/abort';
-import { describeFsError, errnoOf } from '../util/fs-errors';
+import { describeFsError } from '../util/fs-errors';
+import { readRegularIfExists } from '../util/regular-file';
 import { DatasetTransaction } from './dataset-transaction';
 import { parseMetadataCsv, type MetadataRow } from './metadata-csv';
 import { encodePng } from './png';
@@ -114,12 +115,9 @@ export async function checkAvssDatasetFolder(root: string): Promise<void> {
 
 async function readIfExists(file: string): Promise<Buffer | undefined> {
   try {
-    const stat = await fs.stat(file);
-    if (!stat.isFile()) throw new AvssExportError(`${file}: is not a regular file (refusing to export into this dataset)`);
-    return await fs.readFile(file);
+    return await readRegularIfExists(file, 'dataset');
   } catch (err) {
-    if (errnoOf(err) === 'ENOENT') return undefined;
-    throw err instanceof AvssExportError ? err : new AvssExportError(describeFsError(err, file));
+    throw new AvssExportError(`${describeFsError(err, file)} (refusing to export into this dataset)`);
   }
 }
 

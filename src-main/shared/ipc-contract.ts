@@ -211,6 +211,8 @@ const ASSIST_SCHEMAS = {
     videoId: IdSchema, mask: BinaryMaskSchema, targets: v.pipe(v.array(FrameIndexSchema), v.minLength(1), v.maxLength(MAX_PROPAGATION_FRAMES)),
   }),
   'assist:listen': v.strictObject({ videoId: IdSchema, frame: FrameIndexSchema, device: v.picklist(DEVICE_CHOICES) }),
+  /** Re-runs the model on the window holding `frame`, keeping edited/approved frames and locked objects. */
+  'assist:rerun': v.strictObject({ videoId: IdSchema, frame: FrameIndexSchema, device: v.picklist(DEVICE_CHOICES) }),
   'audio:view': v.strictObject({
     videoId: IdSchema, startSec: Seconds, endSec: Seconds, columns: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(8192)),
   }),
@@ -249,6 +251,8 @@ interface AssistResponses {
   /** One mask per target, in order; fewer when the object was lost. Main writes nothing: the renderer applies. */
   'assist:propagate': { frames: { index: number; mask: BinaryMask; score: number }[] };
   'assist:listen': ListenResult;
+  /** A pre-label job over one window: progress and the result arrive as the prelabel:* events. */
+  'assist:rerun': { jobId: string };
   'audio:view': AudioView;
   /** RMS level per second (dBFS) of the whole track, and the level under which a second counts as silent. */
   'audio:levels': { dbfs: number[]; silenceDbfs: number };
@@ -272,7 +276,8 @@ export const REQUEST_SCHEMAS = {
   'prelabel:start': v.strictObject({ videoId: IdSchema, device: v.picklist(DEVICE_CHOICES) }),
   'prelabel:cancel': v.strictObject({ jobId: IdSchema }),
   'prelabel:result': v.strictObject({ videoId: IdSchema }),
-  'export:avss': v.strictObject({ videoId: IdSchema, split: v.picklist(DATASET_SPLITS), outDir: v.optional(PathSchema) }),
+  // No folder: main chooses it (Electron: a folder dialog; browser mode: `serve --out`), never the renderer.
+  'export:avss': v.strictObject({ videoId: IdSchema, split: v.picklist(DATASET_SPLITS) }),
   'project:open': OptionalPath,
   'project:create': v.strictObject({ path: v.optional(PathSchema), name: v.optional(v.pipe(v.string(), v.maxLength(MAX_NAME_LENGTH))) }),
   'project:close': NoPayload,

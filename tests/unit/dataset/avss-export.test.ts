@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -80,6 +81,32 @@ describe('AVSS export', () => {
     expect((err as Error).message).toMatch(/metadata\.csv: [^\n]+$/);
     expect(await fs.readFile(path.join(root, 'metadata.csv'), 'utf8')).toBe(junk);
     expect(await fs.readdir(root)).toEqual(['metadata.csv']);
+  });
+
+  // A real full disk: a 24 MB tmpfs (needs root to mount, as this machine's test runs have).
+  it.runIf(process.getuid?.() === 0)('a disk that fills up mid-export: one line in words, the previous dataset intact', async () => {
+    const mnt = path.join(dir, 'small-disk');
+    await fs.mkdir(mnt);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=24m', 'tmpfs', mnt]);
+    try {
+      const root = path.join(mnt, 'ds');
+      await exportAvssClips(root, [clip(0, 28)]);
+      const before = await fs.readFile(path.join(root, 'metadata.csv'), 'utf8');
+      // Each clip's frames take 10 MB: the free-space estimate (masks and audio only) lets it start, the disk stops it.
+      const big = (startMs: number): AvssClip => clip(startMs, 26, {
+        frames: async (framesDir) => {
+          for (let k = 0; k < 10; k++) await fs.writeFile(path.join(framesDir, `${k}.jpg`), Buffer.alloc(1_000_000, k));
+        },
+      });
+      const err = await exportAvssClips(root, [big(10000), big(20000), big(30000)]).then(() => null, (e: unknown) => e as Error);
+      expect(err?.message).toMatch(new RegExp(`^${root}: disk full \\(needs ~\\d+ MB, \\d+ MB free\\)$`));
+      expect(await fs.readFile(path.join(root, 'metadata.csv'), 'utf8')).toBe(before);
+      expect((await fs.readdir(root)).sort()).toEqual(['label2idx.json', 'metadata.csv', 'v2']);
+      expect(await fs.readdir(path.join(root, 'v2'))).toEqual(['clip one_0_10000']);
+      expect(await validateAvssDataset(root)).toEqual([]);
+    } finally {
+      execFileSync('umount', [mnt]);
+    }
   });
 
   it('rejects bad masks before writing', async () => {

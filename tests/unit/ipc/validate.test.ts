@@ -14,7 +14,7 @@ const GOOD: { [C in RequestChannel]: unknown } = {
   'prelabel:start': { videoId: 'v0123abcd', device: 'auto' },
   'prelabel:cancel': { jobId: 'j0123abcd' },
   'prelabel:result': { videoId: 'v0123abcd' },
-  'export:avss': { videoId: 'v0123abcd', split: 'train', outDir: '/data/avss' },
+  'export:avss': { videoId: 'v0123abcd', split: 'train' },
   'project:open': { path: '/projects/birds' },
   'project:create': { path: '/projects/new', name: 'Birds' },
   'project:close': {},
@@ -38,6 +38,7 @@ const GOOD: { [C in RequestChannel]: unknown } = {
   },
   'assist:propagate': { videoId: 'v1', mask: { width: 2, height: 1, counts: new Uint32Array([0, 2]) }, targets: [3, 4, 5] },
   'assist:listen': { videoId: 'v1', frame: 3, device: 'cpu' },
+  'assist:rerun': { videoId: 'v1', frame: 12, device: 'auto' },
   'audio:view': { videoId: 'v1', startSec: 0, endSec: 30.5, columns: 600 },
   'audio:levels': { videoId: 'v1' },
 };
@@ -58,7 +59,8 @@ const BAD: [RequestChannel, unknown, string][] = [
   ['prelabel:cancel', { jobId: 7 }, 'jobId: Invalid type'],
   ['prelabel:result', { videoId: 'x'.repeat(65) }, 'videoId: must be an id'],
   ['export:avss', { videoId: 'v1', split: 'holdout' }, 'split: Invalid type'],
-  ['export:avss', { videoId: 'v1', split: 'val', outDir: {} }, 'outDir: must be a file path'],
+  // The export folder is main's choice: a path from the renderer is refused outright.
+  ['export:avss', { videoId: 'v1', split: 'val', outDir: '/etc' }, 'outDir: Invalid key'],
   ['project:raster', { videoId: 'v1', frame: -1 }, 'frame: Invalid value'],
   ['project:raster', { videoId: 'v1', frame: 1.5 }, 'frame: Invalid integer'],
   ['project:edit', { edits: [] }, 'edits: Invalid length'],

@@ -1,7 +1,7 @@
 // prelabelVideo through the app core on a generated video and the real CCFormer graph: windows, progress,
 // revision 0 of every frame in the project, object-level edits, AVSS export accepted by the dataset validator,
 // and cancellation of a long run.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserDialogs } from '../../../src-main/cli/serve-command';
@@ -100,16 +100,42 @@ describe('prelabelVideo', () => {
   });
 
   it('exports an AVSS dataset the validator accepts, and re-exporting never doubles rows', async () => {
-    const outDir = join(tmp.dir, 'dataset');
-    const first = await core.handleRequest('export:avss', { videoId: video.videoId, split: 'val', outDir });
+    const outDir = join(tmp.dir, 'out'); // main's choice (browser mode: --out); the renderer sends no path
+    const first = await core.handleRequest('export:avss', { videoId: video.videoId, split: 'val' });
     expect(first).toMatchObject({ ok: true, value: { uids: ['street-scene_0_10000', 'street-scene_10000_12000'], rowsAdded: 2 } });
     expect(await validateAvssDataset(outDir)).toEqual([]);
     const edited = decodePng(readFileSync(join(outDir, 'v2', 'street-scene_0_10000', 'labels_semantic', '3.png')));
     expect(edited.data[0]).toBe(5);
-    const again = await core.handleRequest('export:avss', { videoId: video.videoId, split: 'val', outDir });
+    const again = await core.handleRequest('export:avss', { videoId: video.videoId, split: 'val' });
     expect(again).toMatchObject({ ok: true, value: { rowsAdded: 0 } });
     expect(readFileSync(join(outDir, 'metadata.csv'), 'utf8').trim().split('\n')).toHaveLength(3);
     expect(await validateAvssDataset(outDir)).toEqual([]);
+  });
+
+  it('an export that fails in its last window leaves the previous dataset exactly as it was', async () => {
+    const outDir = join(tmp.dir, 'out');
+    const before = readFileSync(join(outDir, 'metadata.csv'), 'utf8');
+    const firstClip = readFileSync(join(outDir, 'v2', 'street-scene_0_10000', 'labels_semantic', '3.png'));
+    // Frame 11 (window 2) cannot be copied: a folder stands where its JPEG is cached.
+    const jpeg = (await core.mediaFile(`${video.videoId}/frame/11.jpg`))!;
+    rmSync(jpeg);
+    mkdirSync(jpeg);
+    try {
+      // Window 1 (0-10 s) stages fine, window 2 fails: nothing of this export may become visible.
+      const failed = await core.handleRequest('export:avss', { videoId: video.videoId, split: 'test' });
+      expect(failed).toMatchObject({ ok: false, error: { code: 'io', message: expect.stringMatching(/street-scene_10000_12000: is a folder, not a file$/) } });
+      expect(readFileSync(join(outDir, 'metadata.csv'), 'utf8')).toBe(before);
+      expect(readFileSync(join(outDir, 'v2', 'street-scene_0_10000', 'labels_semantic', '3.png'))).toEqual(firstClip);
+      expect(readdirSync(outDir).sort()).toEqual(['label2idx.json', 'metadata.csv', 'v2']);
+      expect(await validateAvssDataset(outDir)).toEqual([]);
+    } finally {
+      rmSync(jpeg, { recursive: true });
+    }
+  });
+
+  it('refuses a folder sent by the renderer: the export folder is main\'s choice', async () => {
+    const res = await core.handleRequest('export:avss', { videoId: video.videoId, split: 'val', outDir: join(tmp.dir, 'elsewhere') });
+    expect(res).toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringContaining('outDir') } });
   });
 });
 
