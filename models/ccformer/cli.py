@@ -23,6 +23,8 @@ COMMANDS: dict[str, str] = {
     "add-logmel": "ccformer.commands.add_logmel",
     "ablate": "ccformer.commands.ablate",
     "demo-model": "ccformer.commands.demo_model",
+    "study": "ccformer.commands.study",
+    "profile": "ccformer.commands.profile",
 }
 
 
