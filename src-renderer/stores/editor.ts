@@ -271,11 +271,19 @@ export const useEditorStore = defineStore('editor', () => {
     saving = (async () => {
       while (queue.length > 0) {
         const batch = nextBatch();
-        const result = await errors.call('project:edit', { edits: batch });
-        if (!result) {
-          queue.unshift(...batch); // main refused or failed: the notice says why; kept and retried on the next change
+        const answer = await useApi().invoke('project:edit', { edits: batch });
+        if (!answer.ok) {
+          errors.report('project:edit', answer.error);
+          if (answer.error.code === 'bad-input') {
+            // main refused the batch (all or none): the window must not keep pixels main does not have.
+            queue.length = 0;
+            await resync(d.id);
+          } else {
+            queue.unshift(...batch); // e.g. a full disk: kept and retried on the next change
+          }
           break;
         }
+        const result = answer.value;
         for (const f of result.frames) if (f.videoId === d.id) d.markSaved(f.frame);
         saveState.value = result.save;
       }
@@ -284,6 +292,17 @@ export const useEditorStore = defineStore('editor', () => {
     saving = null;
     if (queue.length > 0) saveState.value = 'unsaved';
     else if (persistent) await errors.call('project:flush', {}).then((r) => { if (r) saveState.value = r.save; });
+  }
+
+  /** Reloads the document from main after a refused edit (the local history is dropped with it). */
+  async function resync(videoId: string): Promise<void> {
+    const fresh = await projectVideo(videoId);
+    if (!fresh) return;
+    const frame = editor.frame;
+    install(documentFromProject(fresh));
+    editor.setFrame(frame);
+    await ensureFrame(frame);
+    errors.note('project', 'The window was reloaded from the project; undo history starts again.', 'warn');
   }
 
   /** main's autosave progress (`project:saved`). */
