@@ -1,25 +1,32 @@
 // Renderer build (plain Vite, no electron-vite: its dev command always launches Electron, which cannot run here).
-// `base: './'` keeps asset URLs relative so Electron's loadFile() and browser mode's dist/renderer both work.
+// `base: './'` keeps asset URLs relative so the avs-app:// protocol and browser mode's dist/renderer both work.
 import { defineConfig, type Plugin } from 'vite';
 import vue from '@vitejs/plugin-vue';
 import { resolve } from 'node:path';
+import { cspMetaContent, withCspMeta } from './src-main/shared/csp';
 
 /**
- * The dev server injects SFC styles as <style> tags, which the production CSP (style-src 'self') blocks.
- * Relax only that, and only under `vite serve`; built files keep the strict policy from index.html.
+ * Writes THE policy (src-main/shared/csp.ts) into index.html's CSP meta tag. Built files get the Electron policy
+ * (browser mode rewrites the tag with its port when it serves the page). Only under `vite serve`: inline SFC
+ * styles and the dev server's own HMR WebSocket are allowed.
  */
-function devCsp(): Plugin {
+function cspMeta(): Plugin {
+  let devPort: number | null = null;
   return {
-    name: 'avs-dev-csp',
-    apply: 'serve',
-    transformIndexHtml: (html) => html.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
+    name: 'avs-csp-meta',
+    configureServer(server) {
+      devPort = server.config.server.port ?? 5173;
+    },
+    transformIndexHtml: (html) => withCspMeta(html, devPort === null
+      ? cspMetaContent('electron')
+      : cspMetaContent('browser', { port: devPort, devInlineStyles: true })),
   };
 }
 
 export default defineConfig({
   root: resolve(import.meta.dirname, 'src-renderer'),
   base: './',
-  plugins: [vue(), devCsp()],
+  plugins: [vue(), cspMeta()],
   build: {
     outDir: resolve(import.meta.dirname, 'dist/renderer'),
     emptyOutDir: true,

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm run bench [-- --model FILE.onnx --runs N --size WxH --device cpu|auto --transport process|thread]`: app benchmarks as JSON lines
-// {name, value, unit, goal} on stdout (see src-main/bench/bench-prelabel.ts). Builds dist/main first (~1 s).
+// `npm run bench [-- --only ID,ID --skip ID --model FILE.onnx --runs N ...]`: every registered benchmark as JSON lines
+// {name, value, unit, goal} on stdout, plus .bench/report.json and docs/performance.md (see src-main/bench/main.ts).
+// Builds dist/main first (~1 s).
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';

@@ -55,11 +55,22 @@ function fetchOptionalBinaries() {
   say(electron.status === 0 ? 'Electron binary installed'
     : 'Electron binary could not be downloaded (offline?): `npm start` will use browser mode');
   if (process.platform === 'linux' && process.arch === 'x64') {
-    const cuda = run('node', ['node_modules/onnxruntime-node/script/install.js', '--onnxruntime-node-install=cuda12'],
-      { allowFail: true, quiet: true });
-    say(cuda.status === 0 ? 'onnxruntime CUDA 12 provider installed'
-      : 'onnxruntime CUDA provider could not be downloaded: GPU via WebGPU or not at all (see README, GPU setup)');
+    run('node', ['node_modules/onnxruntime-node/script/install.js', '--onnxruntime-node-install=cuda12'], { allowFail: true, quiet: true });
+    // The install script can exit 0 without installing anything (offline, or a skipped download): only the
+    // provider libraries on disk say whether CUDA can be tried.
+    const missing = missingCudaProviderFiles();
+    say(missing.length === 0 ? `onnxruntime CUDA 12 provider installed (${CUDA_PROVIDER_FILES.join(', ')})`
+      : `onnxruntime CUDA 12 provider not installed (${missing.join(', ')} missing): GPU via WebGPU or not at all; `
+        + '`npx avs-annotator doctor` says what this machine has (README, GPU setup)');
   }
+}
+
+const CUDA_PROVIDER_FILES = ['libonnxruntime_providers_cuda.so', 'libonnxruntime_providers_shared.so'];
+
+/** The CUDA provider's files that are not in onnxruntime-node's Linux x64 folder. */
+function missingCudaProviderFiles() {
+  const dir = join(repoRoot, 'node_modules', 'onnxruntime-node', 'bin', 'napi-v6', 'linux', 'x64');
+  return CUDA_PROVIDER_FILES.filter((f) => !existsSync(join(dir, f)));
 }
 
 function ensureBuilds() {

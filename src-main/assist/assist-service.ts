@@ -37,7 +37,7 @@ export const PREFETCH_BEHIND = 1;
 export type CarryPrompts = 'box+point+mask' | 'point+mask' | 'box+mask' | 'box' | 'best';
 /** 'best': both 'box' and 'box+point+mask', keeping the answer the decoder scores higher among plausible ones. */
 export const CARRY_PROMPTS: readonly CarryPrompts[] = ['box+point+mask', 'box', 'best'];
-export const DEFAULT_CARRY_PROMPTS: CarryPrompts = 'box+point+mask';
+export const DEFAULT_CARRY_PROMPTS: CarryPrompts = 'best';
 /** Box margin for propagation prompts: the fraction of the object's size it may move in one second. */
 export const PROPAGATION_MARGIN = 0.25;
 

@@ -14,7 +14,7 @@ import { resolveAssistModels } from '../assist/assist-models';
 import { AudioViewService } from '../audio-panel/audio-view-service';
 import { InferenceHost } from '../inference/inference-host';
 import { frameSampleTimes, probeVideo, resolveFfmpeg } from '../media';
-import type { BenchLine } from './bench-prelabel';
+import { inTempDir, registerBenchmark, type BenchLine } from './registry';
 
 function ffmpeg(args: string[]): void {
   execFileSync(resolveFfmpeg().ffmpeg, ['-hide_banner', '-loglevel', 'error', '-y', ...args], { stdio: 'pipe' });
@@ -83,3 +83,6 @@ export async function benchAudioPanel(dir: string): Promise<BenchLine[]> {
     { name: 'audio_panel_1h_widest_view_cold_ms', value: round(wide), unit: 'ms', goal: '<= 1000', note: `${note}; 900 s at 1.3 px/s` },
   ];
 }
+
+registerBenchmark({ id: 'click', title: 'click-to-mask: encoder per frame, decoder per click', run: () => inTempDir((dir) => benchClick(dir)) });
+registerBenchmark({ id: 'audio-panel', title: 'audio panel: audio:view answers on a 1-hour video', run: () => inTempDir((dir) => benchAudioPanel(dir)) });

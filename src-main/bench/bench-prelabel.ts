@@ -15,14 +15,7 @@ import { createAppCore, type AppCore } from '../ipc/app-core';
 import { resolveFfmpeg } from '../media';
 import { browserDialogs } from '../cli/serve-command';
 import type { Transport } from '../inference/worker-channel';
-
-export interface BenchLine {
-  name: string;
-  value: number;
-  unit: string;
-  goal: string;
-  note?: string;
-}
+import { registerBenchmark, type BenchLine } from './registry';
 
 export interface BenchOptions {
   model: string;
@@ -34,7 +27,7 @@ export interface BenchOptions {
   transport?: Transport;
 }
 
-function makeClip(dir: string, width: number, height: number): string {
+export function makeClip(dir: string, width: number, height: number): string {
   const file = join(dir, 'bench-clip.mp4');
   execFileSync(resolveFfmpeg().ffmpeg, ['-hide_banner', '-loglevel', 'error', '-y',
     '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=25:duration=10`,
@@ -111,3 +104,9 @@ export async function benchPrelabel(opts: BenchOptions): Promise<BenchLine[]> {
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
+
+registerBenchmark({
+  id: 'prelabel',
+  title: 'pre-label + export of a 10-s clip, main-thread lag',
+  run: (ctx) => benchPrelabel({ model: ctx.model, width: ctx.width, height: ctx.height, runs: ctx.runs, device: ctx.device, transport: ctx.transport }),
+});

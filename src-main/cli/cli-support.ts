@@ -45,27 +45,37 @@ const STAGE_LABEL: Record<EventMap['prelabel:progress']['stage'], string> = {
 
 /**
  * Progress on stderr: one redrawn line on a terminal, otherwise one line per finished window (logs stay
- * readable in CI). Warnings (e.g. the CPU fallback) always get their own line.
+ * readable in CI). Warnings (e.g. the CPU fallback) always get their own line, and the provider line is printed
+ * once per change (every video reuses the session, so it would repeat otherwise). `verbose` adds the provider
+ * details (what was found, tried and how to fix it) under it.
  */
-export function progressPrinter(io: CliIo, nameOf: (videoId: string) => string): EventListener {
+export function progressPrinter(io: CliIo, nameOf: (videoId: string) => string, options: { verbose?: boolean } = {}): EventListener {
   let open = false;
+  let lastProvider = '';
+  const line = (text: string): void => {
+    io.stderr(`${open ? '\n' : ''}${PROG}: ${text}\n`);
+    open = false;
+  };
   return (channel, payload) => {
     if (channel === 'prelabel:progress') {
       const p = payload as EventMap['prelabel:progress'];
-      const line = `${PROG}: ${nameOf(p.videoId)}: ${STAGE_LABEL[p.stage]} ${p.done}/${p.total} s`;
+      const text = `${PROG}: ${nameOf(p.videoId)}: ${STAGE_LABEL[p.stage]} ${p.done}/${p.total} s`;
       if (io.isTty) {
-        io.stderr(`\r\x1b[2K${line}`);
+        io.stderr(`\r\x1b[2K${text}`);
         open = true;
       } else if (p.stage === 'masks') {
-        io.stderr(`${line}\n`);
+        io.stderr(`${text}\n`);
       }
-    } else if (channel === 'log' || channel === 'provider:changed') {
-      const text = channel === 'log'
-        ? `${(payload as EventMap['log']).level}: ${(payload as EventMap['log']).message}`
-        : providerLine(payload as EventMap['provider:changed']);
-      if (!text) return;
-      io.stderr(`${open ? '\n' : ''}${PROG}: ${text}\n`);
-      open = false;
+    } else if (channel === 'log') {
+      const log = payload as EventMap['log'];
+      line(`${log.level}: ${log.message}`);
+    } else if (channel === 'provider:changed') {
+      const status = payload as EventMap['provider:changed'];
+      const key = JSON.stringify(status);
+      if (key === lastProvider) return;
+      lastProvider = key;
+      line(providerLine(status));
+      if (options.verbose) for (const detail of status.details ?? []) line(`  ${detail}`);
     } else if (channel === 'prelabel:done' && open) {
       io.stderr('\n');
       open = false;
@@ -73,6 +83,7 @@ export function progressPrinter(io: CliIo, nameOf: (videoId: string) => string):
   };
 }
 
-function providerLine(status: EventMap['provider:changed']): string {
-  return `inference on ${status.active}${status.fallbackReason ? ' (CPU fallback, see warning above)' : ''}`;
+/** The fallback sentence already says "Running on CPU"; a working provider gets a short note. */
+export function providerLine(status: EventMap['provider:changed']): string {
+  return status.fallbackReason ? `warn: ${status.fallbackReason}` : `inference on ${status.active}`;
 }

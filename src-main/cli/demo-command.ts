@@ -61,7 +61,7 @@ export async function runDemo(argv: string[], io: CliIo, signal: AbortSignal): P
     const exported = await core.exportAvss(outDir, 'train', { videoIds: [video.videoId], signal });
     const p = result.provider;
     io.stdout(`Demo: pre-labelled ${video.fileName} (${result.frames.length} frames) in ${result.seconds.toFixed(1)} s on ${p.active}`
-      + `${p.fallbackReason ? ` (CPU fallback: ${p.fallbackReason})` : ''}\n`
+      + `${p.fallbackReason ? ' (CPU fallback, see the warning above)' : ''}\n`
       + `Demo: wrote ${exported.uids.length} AVSS clip(s) to ${outDir}\n`);
     if (values['no-ui']) return 0;
     const electron = electronBinary();

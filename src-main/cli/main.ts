@@ -7,6 +7,7 @@ import { appVersion } from '../pipeline/app-paths';
 import { toApiError } from '../pipeline/app-error';
 import { errorLine, processIo, UsageError, type CliIo, PROG } from './cli-io';
 import { runDemo, DEMO_HELP } from './demo-command';
+import { runDoctor, DOCTOR_HELP } from './doctor-command';
 import { runExport, EXPORT_HELP } from './export-command';
 import { runPrelabel, PRELABEL_HELP } from './prelabel-command';
 import { runServe, SERVE_HELP } from './serve-command';
@@ -21,6 +22,7 @@ Commands:
   serve [--project DIR]         run the annotator UI in your browser (127.0.0.1 only)
   export PROJECT --out DIR      write a project's videos as an AVSS dataset
   demo                          pre-label the bundled sample, write its dataset, open the UI
+  doctor                        which GPU providers work here, what is missing, how fast each is
 
 Options:
   -h, --help      show help (also \`${PROG} <command> --help\`)
@@ -36,6 +38,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   serve: { run: runServe, help: SERVE_HELP },
   export: { run: runExport, help: EXPORT_HELP },
   demo: { run: runDemo, help: DEMO_HELP },
+  doctor: { run: runDoctor, help: DOCTOR_HELP },
 };
 
 /** Runs the CLI; never throws. `signal` lets a caller (tests, SIGINT) stop a running command. */

@@ -30,6 +30,7 @@ Pre-labels sounding objects in each video with CCFormer into a project and/or an
   --device D       auto|cpu|cuda|dml|coreml|webgpu (default auto: GPU if one works, else CPU with a warning)
   --split S        train|val|test for metadata.csv (default train)
   --json           print the summary as JSON on stdout
+  --verbose        also print what was found and tried for each GPU provider (see \`${PROG} doctor\`)
 Progress goes to stderr.
 `;
 
@@ -56,7 +57,8 @@ function classNames(result: PrelabelResult): string[] {
 
 function printSummary(io: CliIo, s: PrelabelSummary): void {
   const p = s.provider;
-  const providerLine = p ? `${p.active}${p.fallbackReason ? ` (fell back from ${p.requested}: ${p.fallbackReason})` : ''}` : 'none';
+  // The fallback reason was printed once on stderr already; the summary only says what ran.
+  const providerLine = p ? `${p.active}${p.fallbackReason ? ` (asked for ${p.requested}; fell back, see the warning above)` : ''}` : 'none';
   io.stdout([
     `Pre-labelled ${s.videos.length} video(s) in ${s.seconds.toFixed(1)} s with ${s.model}`,
     `  provider: ${providerLine}`,
@@ -70,7 +72,7 @@ function printSummary(io: CliIo, s: PrelabelSummary): void {
 export async function runPrelabel(argv: string[], io: CliIo, signal: AbortSignal): Promise<number> {
   const { values, positionals } = parse('prelabel', argv, {
     out: { type: 'string' }, project: { type: 'string' }, model: { type: 'string' }, device: { type: 'string' }, split: { type: 'string' },
-    json: { type: 'boolean' },
+    json: { type: 'boolean' }, verbose: { type: 'boolean' },
   });
   const device = values.device ?? 'auto';
   if (!isDeviceChoice(device)) throw new UsageError(`--device must be auto, cpu, cuda, dml, coreml or webgpu, got "${device}"`);
@@ -109,7 +111,7 @@ export async function runPrelabel(argv: string[], io: CliIo, signal: AbortSignal
       stems.set(stem, file);
       videos.push({ file, video });
     }
-    core.events.subscribe(progressPrinter(io, (id) => videos.find((v) => v.video.videoId === id)?.file ?? id));
+    core.events.subscribe(progressPrinter(io, (id) => videos.find((v) => v.video.videoId === id)?.file ?? id, { verbose: values.verbose === true }));
     const results: PrelabelResult[] = [];
     for (const { video } of videos) {
       const jobId = core.startPrelabel(video.videoId, device);

@@ -5,7 +5,8 @@
  * RGBA), so the validator can re-read our files and check datasets made by other tools. Palette images decode to
  * their indices (an AVSBench "P" mask keeps its class indices) with the palette alongside.
  */
-import { deflateSync, inflateSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { deflate, deflateSync, inflateSync } from 'node:zlib';
 
 export interface PngImage {
   width: number;
@@ -57,26 +58,42 @@ export function encodePng(width: number, height: number, channels: 1 | 3, data: 
   return encodeRows(width, height, channels === 1 ? 0 : 2, 8, width * channels, data);
 }
 
-/** Encodes 16-bit grey (object-id rasters with ids above 255); samples big-endian as PNG requires. */
-export function encodePngGrey16(width: number, height: number, samples: Uint16Array): Buffer {
+const deflateAsync = promisify(deflate);
+
+/**
+ * Encodes 8-bit (Uint8Array) or 16-bit (Uint16Array) grey, deflating on libuv's thread pool: object-id rasters
+ * of projects, compressed while the main thread keeps answering edits.
+ */
+export async function encodeGreyPngAsync(width: number, height: number, samples: Uint8Array | Uint16Array): Promise<Buffer> {
   if (samples.length !== width * height) throw new RangeError(`PNG data has ${samples.length} samples, expected ${width}x${height}`);
+  if (samples instanceof Uint8Array) return assemble(width, height, 0, 8, await deflateAsync(filterNone(height, width, samples), { level: 3 }));
+  // 16-bit samples are big-endian in PNG.
   const bytes = new Uint8Array(samples.length * 2);
   for (let i = 0; i < samples.length; i++) {
     bytes[2 * i] = samples[i]! >> 8;
     bytes[2 * i + 1] = samples[i]! & 0xff;
   }
-  return encodeRows(width, height, 0, 16, width * 2, bytes);
+  return assemble(width, height, 0, 16, await deflateAsync(filterNone(height, width * 2, bytes), { level: 3 }));
 }
 
 function encodeRows(width: number, height: number, colorType: number, depth: number, stride: number, data: Uint8Array): Buffer {
+  return assemble(width, height, colorType, depth, deflateSync(filterNone(height, stride, data), { level: 3 }));
+}
+
+/** Rows with filter type 0 (none) in front of each. */
+function filterNone(height: number, stride: number, data: Uint8Array): Buffer {
   const raw = Buffer.alloc((stride + 1) * height);
   for (let y = 0; y < height; y++) raw.set(data.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
+  return raw;
+}
+
+function assemble(width: number, height: number, colorType: number, depth: number, idat: Uint8Array): Buffer {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = depth;
   ihdr[9] = colorType;
-  return Buffer.concat([SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 3 })), chunk('IEND', new Uint8Array(0))]);
+  return Buffer.concat([SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', new Uint8Array(0))]);
 }
 
 function paeth(a: number, b: number, c: number): number {

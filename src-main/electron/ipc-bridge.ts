@@ -4,18 +4,11 @@
  * which validates the payload. Events from the bus are forwarded to the window. Typed arrays (rasters, pixel
  * patches) cross as typed arrays: structured clone carries them, so binary channels need nothing special here.
  */
-import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
+import { ipcMain, type BrowserWindow } from 'electron';
 import type { HandleRequest } from '../ipc/dispatch';
 import type { EventBus } from '../ipc/event-bus';
 import { EVENT_CHANNEL, INVOKE_CHANNEL } from './bridge-channels';
-
-function trustedSender(event: IpcMainInvokeEvent, win: BrowserWindow, pageUrl: string): boolean {
-  const frame = event.senderFrame;
-  return !win.isDestroyed()
-    && event.sender === win.webContents
-    && frame !== null && frame === win.webContents.mainFrame
-    && frame.url.split(/[?#]/)[0] === pageUrl;
-}
+import { trustedSender } from './web-policy';
 
 /** Returns a function that removes the handlers (window closed). */
 export function bridgeIpc(win: BrowserWindow, pageUrl: string, handleRequest: HandleRequest, events: EventBus): () => void {

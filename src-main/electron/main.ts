@@ -1,24 +1,27 @@
 /**
  * Electron main: only wiring. The app core (same one browser mode uses) owns the services; this file creates the
- * secure window, the IPC bridge, the media protocol and the native dialogs, and opens a video given on the
- * command line (or handed to a second instance).
+ * secure window, the IPC bridge, the avs-app:// protocol (UI + media) and the native dialogs, opens a video
+ * given on the command line (or handed to a second instance), and on quit waits for the core's flush.
  */
 import { app, type BrowserWindow } from 'electron';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAppCore, type AppCore } from '../ipc/app-core';
 import { bundledModelPath, rendererDir } from '../pipeline/app-paths';
+import { handleAppProtocol, registerAppScheme } from './app-protocol';
+import { APP_PAGE_URL } from './bridge-channels';
 import { videoFromArgv } from './command-line';
 import { electronDialogs } from './dialogs';
 import { bridgeIpc } from './ipc-bridge';
-import { handleMediaProtocol, registerMediaScheme } from './media-protocol';
-import { createMainWindow, hardenAllContents, rendererIndex } from './window';
+import { quitAfterFlush } from './quit-flush';
+import { utilityChannel } from './utility-channel';
+import { createMainWindow, hardenAllContents } from './window';
 
 const here = dirname(fileURLToPath(import.meta.url));
 let win: BrowserWindow | null = null;
 let core: AppCore | null = null;
 
-registerMediaScheme();
+registerAppScheme();
 app.enableSandbox();
 
 async function openFromArgv(argv: readonly string[], cwd: string): Promise<void> {
@@ -35,12 +38,13 @@ async function start(): Promise<void> {
   hardenAllContents(app);
   core = await createAppCore({
     mode: 'electron', dialogs: electronDialogs(() => win), modelPath: bundledModelPath(), dataDir: app.getPath('userData'),
+    workerChannel: utilityChannel,
   });
-  handleMediaProtocol(core.mediaFile);
+  handleAppProtocol(rendererDir(), core.mediaFile);
   // Opened before the window loads, so the renderer's first video:list already shows it.
   await openFromArgv(process.argv, process.cwd());
-  win = createMainWindow(join(here, 'preload.cjs'), rendererDir());
-  const unbridge = bridgeIpc(win, rendererIndex(rendererDir()), core.handleRequest, core.events);
+  win = createMainWindow(join(here, 'preload.cjs'), app.isPackaged);
+  const unbridge = bridgeIpc(win, APP_PAGE_URL, core.handleRequest, core.events);
   win.on('closed', () => {
     unbridge();
     win = null;
@@ -58,9 +62,12 @@ if (!app.requestSingleInstanceLock()) {
     }
   });
   app.on('window-all-closed', () => app.quit());
-  app.on('will-quit', () => {
-    void core?.dispose();
-  });
+  app.on('before-quit', quitAfterFlush({
+    flush: async () => core?.flush(),
+    dispose: async () => core?.dispose(),
+    quit: () => app.quit(),
+    report: (message) => console.error(`avs-annotator: error: ${message}`),
+  }));
   app.whenReady().then(start).catch((err: unknown) => {
     console.error(`avs-annotator: error: ${(err as Error).message}`);
     app.exit(1);

@@ -6,7 +6,7 @@
  */
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import type { AvsApi, EventChannel, EventMap, RequestChannel, RequestMap, Result } from '../shared/ipc-contract';
-import { EVENT_CHANNEL, INVOKE_CHANNEL, MEDIA_HOST, MEDIA_SCHEME } from './bridge-channels';
+import { APP_ORIGIN, EVENT_CHANNEL, INVOKE_CHANNEL, MEDIA_PREFIX } from './bridge-channels';
 
 type DroppedFile = Parameters<typeof webUtils.getPathForFile>[0];
 
@@ -24,7 +24,8 @@ const api: AvsApi & { pathForFile(file: DroppedFile): string } = {
     };
   },
   mediaUrl(path: string): string {
-    return `${MEDIA_SCHEME}://${MEDIA_HOST}/${path}`;
+    // Same origin as the page (avs-app://ui), like browser mode's /media/: no CORS, CSP 'self'.
+    return `${APP_ORIGIN}${MEDIA_PREFIX}${path}`;
   },
   pathForFile(file: DroppedFile): string {
     return webUtils.getPathForFile(file);

@@ -1,59 +1,27 @@
 /**
- * The one secure window (Electron security checklist): context isolation, sandbox, no Node in the renderer,
- * web security on, a strict CSP, no new windows, no navigation away from the app, no webviews, no permissions.
- * Set once here so no other file can weaken it.
+ * The one secure window: options from window-options.ts, every web contents hardened by web-policy.ts, the
+ * session's permission handlers, and the UI loaded from avs-app:// (never file://). Set once here so no other
+ * file can weaken it.
  */
 import { BrowserWindow, session, type WebContents } from 'electron';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { MEDIA_SCHEME } from './bridge-channels';
-
-export const CSP = [
-  "default-src 'self'", "script-src 'self'", "style-src 'self'", `img-src 'self' ${MEDIA_SCHEME}: blob:`,
-  `media-src 'self' ${MEDIA_SCHEME}: blob:`, `connect-src 'self' ${MEDIA_SCHEME}:`, "font-src 'self'",
-  "object-src 'none'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'",
-].join('; ');
+import { contentSecurityPolicy } from '../shared/csp';
+import { APP_PAGE_URL } from './bridge-channels';
+import { applySessionPolicy, hardenContents } from './web-policy';
+import { mainWindowOptions } from './window-options';
 
 /** Applies to every web contents the app ever creates, including ones we did not expect. */
 export function hardenAllContents(app: Electron.App): void {
-  app.on('web-contents-created', (_event, contents: WebContents) => {
-    // The app shows no remote content, so nothing may open a window (this also covers middle-click).
-    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-    contents.on('will-navigate', (event) => event.preventDefault());
-    contents.on('will-redirect', (event) => event.preventDefault());
-    contents.on('will-attach-webview', (event) => event.preventDefault());
-  });
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  session.defaultSession.setPermissionCheckHandler(() => false);
-  // The renderer's meta CSP says the same; the header also covers responses the meta tag cannot (frames).
+  app.on('web-contents-created', (_event, contents: WebContents) => hardenContents(contents));
+  applySessionPolicy(session.defaultSession);
+  // The avs-app:// handler sets the CSP on its own responses; this covers any other response a page could get.
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy('electron')] } });
   });
 }
 
-export function rendererIndex(rendererDir: string): string {
-  return pathToFileURL(join(rendererDir, 'index.html')).href;
-}
-
-export function createMainWindow(preloadFile: string, rendererDir: string): BrowserWindow {
-  const win = new BrowserWindow({
-    width: 1400,
-    height: 900,
-    show: false,
-    title: 'AVS Annotator',
-    webPreferences: {
-      preload: preloadFile,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      spellcheck: false,
-    },
-  });
+export function createMainWindow(preloadFile: string, packaged: boolean): BrowserWindow {
+  const win = new BrowserWindow(mainWindowOptions(preloadFile, packaged));
   win.once('ready-to-show', () => win.show());
-  void win.loadURL(rendererIndex(rendererDir));
+  void win.loadURL(APP_PAGE_URL);
   return win;
 }

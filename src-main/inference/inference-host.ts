@@ -6,7 +6,7 @@
  * log-mel front end and the logits -> mask step, so the main thread never does heavy numeric work.
  */
 import type { DeviceChoice, ProviderName, ProviderStatus } from '../shared/ipc-contract';
-import { startChannel, type Transport, type WorkerChannel } from './worker-channel';
+import { startChannel, type ChannelFactory, type Transport, type WorkerChannel } from './worker-channel';
 import { resolveWorkerScript } from './worker-script';
 import type {
   FeaturesInput, FeaturesOutput, FromWorker, RunInput, RunOutput, ToWorker, WorkerReplyValues,
@@ -48,7 +48,12 @@ export interface HostOptions {
   log?: HostLog;
   /** Default 'process' (see worker-channel.ts for why); 'thread' transfers buffers instead of copying. */
   transport?: Transport;
+  /** Starts the worker some other way (Electron: a utility process, since the packaged app has RunAsNode off). */
+  channel?: ChannelFactory;
 }
+
+/** Lines of the worker's stderr kept (third-party native output; see ChannelEvents.onStderr). */
+const STDERR_LINES_KEPT = 200;
 
 export class InferenceHost {
   private worker: WorkerChannel | null = null;
@@ -58,10 +63,18 @@ export class InferenceHost {
   private current: Job | null = null;
   private nextId = 1;
   private opened: { file: string; device: DeviceChoice; status: ProviderStatus } | null = null;
+  private readonly channel: ChannelFactory | undefined;
+  private readonly stderrLines: string[] = [];
 
   constructor(options: HostOptions = {}) {
     this.log = options.log ?? (() => {});
     this.transport = options.transport ?? 'process';
+    this.channel = options.channel;
+  }
+
+  /** What the worker's native libraries printed (newest last); never shown unless asked for. */
+  workerStderr(): string[] {
+    return [...this.stderrLines];
   }
 
   /** Provider status of the open session, or null before the first run. */
@@ -80,9 +93,14 @@ export class InferenceHost {
   async ensureSession(file: string, device: DeviceChoice, signal?: AbortSignal): Promise<ProviderStatus> {
     if (this.opened && this.opened.file === file && this.opened.device === device) return this.opened.status;
     this.opened = null;
+    const before = this.stderrLines.length;
     const status = await this.request('open', { file, device }, [], signal);
-    this.opened = { file, device, status };
-    return status;
+    // stderr travels on its own pipe: let lines written during the attempt arrive before attaching them.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const printed = this.stderrLines.slice(before).map((line) => `worker stderr: ${line}`);
+    const withOutput = printed.length ? { ...status, details: [...(status.details ?? []), ...printed] } : status;
+    this.opened = { file, device, status: withOutput };
+    return withOutput;
   }
 
   /** VGGish log-mel examples for one window, computed in the worker; `wave` is transferred. */
@@ -170,10 +188,15 @@ export class InferenceHost {
   private async ensureWorker(): Promise<WorkerChannel> {
     if (this.worker) return this.worker;
     const script = await resolveWorkerScript();
-    const worker: WorkerChannel = startChannel(this.transport, script, {
-      onMessage: (msg) => this.onMessage(msg),
-      onExit: (err) => this.onCrash(worker, err),
-    });
+    const events = {
+      onMessage: (msg: FromWorker) => this.onMessage(msg),
+      onExit: (err: Error) => this.onCrash(worker, err),
+      onStderr: (line: string) => {
+        this.stderrLines.push(line);
+        if (this.stderrLines.length > STDERR_LINES_KEPT) this.stderrLines.splice(0, this.stderrLines.length - STDERR_LINES_KEPT);
+      },
+    };
+    const worker: WorkerChannel = this.channel ? this.channel(script, events) : startChannel(this.transport, script, events);
     this.worker = worker;
     return worker;
   }
@@ -198,8 +221,11 @@ export class InferenceHost {
     if (this.worker !== worker) return;
     this.worker = null;
     this.opened = null;
-    this.log('warn', `inference worker stopped: ${err.message}`);
-    this.failAll(new InferenceError('internal', err.message));
+    // A crash's own words are usually in the native output just before it.
+    const last = this.stderrLines.at(-1);
+    const message = last ? `${err.message}; last output: ${last.slice(0, 300)}` : err.message;
+    this.log('warn', `inference worker stopped: ${message}`);
+    this.failAll(new InferenceError('internal', message));
   }
 
   private failAll(err: InferenceError): void {

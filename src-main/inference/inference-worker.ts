@@ -3,17 +3,20 @@
  * event-loop stalls were measured on the main thread), so onnxruntime lives only here. Messages are handled one
  * at a time in arrival order, which makes the host's FIFO queue the single source of ordering.
  */
-import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import type * as Ort from 'onnxruntime-node';
-import type { ProviderName, ProviderStatus } from '../shared/ipc-contract';
-import { ONNX_INPUT_AUDIO, ONNX_INPUT_FRAMES, ONNX_OUTPUT_LOGITS } from '../shared/onnx-contract';
+import type { DeviceChoice, ProviderName, ProviderStatus } from '../shared/ipc-contract';
+import {
+  LOGMEL_BANDS, LOGMEL_FRAMES, ONNX_INPUT_AUDIO, ONNX_INPUT_FRAMES, ONNX_OUTPUT_LOGITS,
+} from '../shared/onnx-contract';
 import { clipAudio, logMelExamples } from '../features';
 import { encodePng } from '../dataset/png';
 import { logitsToMask } from '../masks';
-import { availableProviders, openWithFallback } from './providers';
+import { detectGpu, systemProbe, type GpuFacts } from './gpu-detect';
+import { loadModelContract } from './onnx-metadata';
+import { checkProvider } from './provider-checks';
+import { availableProviders, DEVICE_CHOICES, openWithFallback, type ProviderBackend } from './providers';
 import { SamRuntime } from '../assist/sam-runtime';
 import type { FeaturesOutput, FromWorker, RunOutput, ToWorker } from './worker-protocol';
 
@@ -24,25 +27,30 @@ ort.env.logLevel = 'error';
 
 let session: Ort.InferenceSession | null = null;
 
-/** Runs as a worker thread (parentPort) or as a child process (process.send); see worker-channel.ts. */
+/** Electron's utility process talks through process.parentPort (electron/utility-channel.ts). */
+interface UtilityPort {
+  postMessage(msg: unknown): void;
+  on(event: 'message', listener: (event: { data: unknown }) => void): void;
+}
+const utilityPort = (process as NodeJS.Process & { parentPort?: UtilityPort }).parentPort;
+
+/** Runs as a worker thread (parentPort), a child process (process.send) or a utility process; see worker-channel.ts. */
 function post(msg: FromWorker, transfer: ArrayBuffer[] = []): void {
   if (parentPort) parentPort.postMessage(msg, transfer);
+  else if (utilityPort) utilityPort.postMessage(msg);
   else process.send?.(msg);
 }
 
-/** CUDA's provider library is downloaded at install time on Linux x64 only; the backend list cannot tell. */
-function hasCudaLibrary(): boolean {
-  try {
-    const pkgDir = dirname(requireHere.resolve('onnxruntime-node/package.json'));
-    const lib = join(pkgDir, 'bin', 'napi-v6', process.platform, process.arch, 'libonnxruntime_providers_cuda.so');
-    return existsSync(lib);
-  } catch {
-    return false;
-  }
+/** What this machine has for each provider (files, drivers), read once per worker: it does not change. */
+let gpuFacts: GpuFacts | null = null;
+function facts(): GpuFacts {
+  gpuFacts ??= detectGpu(systemProbe());
+  return gpuFacts;
 }
 
+/** Providers this onnxruntime-node build can load (CUDA only when its provider library is on disk). */
 function providers(): ProviderName[] {
-  return availableProviders(ort.listSupportedBackends(), hasCudaLibrary());
+  return availableProviders(ort.listSupportedBackends(), facts().ortCudaProvider !== null);
 }
 
 function createSession(file: string, provider: ProviderName): Promise<Ort.InferenceSession> {
@@ -54,6 +62,24 @@ function createSession(file: string, provider: ProviderName): Promise<Ort.Infere
     // thread (event-loop stalls of 100+ ms were measured); without spinning the run is barely slower.
     extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
   });
+}
+
+/** One window of zeros in the model's own shape (its contract): proves the provider can really run it. */
+function backendFor(file: string): ProviderBackend<Ort.InferenceSession> {
+  return {
+    create: createSession,
+    warmUp: async (s) => {
+      const contract = await loadModelContract(file);
+      const t = contract.framesPerClip;
+      const [height, width] = contract.inputSize;
+      const out = await s.run({
+        [ONNX_INPUT_FRAMES]: new ort.Tensor('float32', new Float32Array(t * 3 * height * width), [t, 3, height, width]),
+        [ONNX_INPUT_AUDIO]: new ort.Tensor('float32', new Float32Array(t * LOGMEL_FRAMES * LOGMEL_BANDS), [t, 1, LOGMEL_FRAMES, LOGMEL_BANDS]),
+      });
+      for (const value of Object.values(out)) value.dispose();
+    },
+    release: (s) => s.release(),
+  };
 }
 
 // Click-to-mask runs on the CPU provider: its graphs are small, and a GPU session per host is not worth the memory.
@@ -70,11 +96,12 @@ async function handleSam(msg: ToWorker): Promise<boolean> {
   return true;
 }
 
-async function open(file: string, device: Parameters<typeof openWithFallback>[1]): Promise<ProviderStatus> {
+async function open(file: string, device: DeviceChoice): Promise<ProviderStatus> {
   if (session) await session.release();
   session = null;
-  const warn = (message: string): void => post({ type: 'log', level: 'warn', message });
-  const opened = await openWithFallback(file, device, providers(), process.platform, createSession, warn);
+  const inBuild = providers();
+  const checks = DEVICE_CHOICES.filter((d): d is ProviderName => d !== 'auto').map((p) => checkProvider(p, facts(), inBuild));
+  const opened = await openWithFallback(file, device, checks, process.platform, backendFor(file));
   session = opened.session;
   return opened.status;
 }
@@ -146,6 +173,7 @@ const receive = (msg: ToWorker): void => {
   chain = chain.then(() => handle(msg));
 };
 if (parentPort) parentPort.on('message', receive);
+else if (utilityPort) utilityPort.on('message', (event) => receive(event.data as ToWorker));
 else if (process.send) process.on('message', (msg) => receive(msg as ToWorker));
 // As a child process: the parent closing the IPC channel (it exited or crashed) ends this process too.
-if (!parentPort) process.on('disconnect', () => process.exit(0));
+if (!parentPort && !utilityPort) process.on('disconnect', () => process.exit(0));

@@ -8,6 +8,7 @@
  * ~20-30 ms with a process vs ~90-150 ms with a thread on 2 busy cores).
  */
 import { fork } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { Worker } from 'node:worker_threads';
 import type { FromWorker, ToWorker } from './worker-protocol';
 
@@ -24,6 +25,24 @@ export interface WorkerChannel {
 export interface ChannelEvents {
   onMessage(msg: FromWorker): void;
   onExit(err: Error): void;
+  /**
+   * A line the worker's native libraries wrote to stderr (Dawn's "vkCreateInstance: Found no drivers!", CUDA
+   * loader messages). Captured instead of inherited so third-party traces never reach the user's terminal; the
+   * host keeps them for `--verbose`, `doctor` and crash messages.
+   */
+  onStderr?(line: string): void;
+}
+
+/** Starts a worker for `script`: the built-in transports below, or Electron's utility process (electron/). */
+export type ChannelFactory = (script: string, events: ChannelEvents) => WorkerChannel;
+
+/** Forwards a stderr stream line by line. */
+export function forwardLines(stream: NodeJS.ReadableStream | null | undefined, onLine: ((line: string) => void) | undefined): void {
+  if (!stream) return;
+  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  lines.on('line', (line) => {
+    if (line.trim()) onLine?.(line);
+  });
 }
 
 /** Flags meant for the parent's entry script (`node --input-type=module -e ...`) break a worker's start. */
@@ -45,8 +64,9 @@ export function startChannel(transport: Transport, script: string, events: Chann
     };
   }
   const child = fork(script, [], {
-    serialization: 'advanced', execArgv: childExecArgv(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    serialization: 'advanced', execArgv: childExecArgv(), stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
   });
+  forwardLines(child.stderr, events.onStderr);
   child.on('message', (msg) => events.onMessage(msg as FromWorker));
   child.on('error', events.onExit);
   child.on('exit', (code, signal) => events.onExit(new Error(`inference process exited (${signal ?? code})`)));

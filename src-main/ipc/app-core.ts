@@ -7,7 +7,7 @@
 import { join, resolve } from 'node:path';
 import type { DatasetSplit, DeviceChoice, ExportResult, PrelabelResult, ProjectState, VideoInfo } from '../shared/ipc-contract';
 import { InferenceHost } from '../inference/inference-host';
-import type { Transport } from '../inference/worker-channel';
+import type { ChannelFactory, Transport } from '../inference/worker-channel';
 import { AppError, toApiError } from '../pipeline/app-error';
 import { defaultDataDir } from '../pipeline/app-paths';
 import { exportAvss } from '../pipeline/export-avss';
@@ -44,6 +44,8 @@ export interface AppCoreOptions {
   dataDir?: string;
   /** Inference worker transport (default: a child process; see inference/worker-channel.ts). */
   transport?: Transport;
+  /** Starts the inference worker another way (Electron passes its utility process: electron/utility-channel.ts). */
+  workerChannel?: ChannelFactory;
 }
 
 export interface AppCore {
@@ -89,6 +91,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   const host = new InferenceHost({
     log: (level, message) => events.log(level, message),
     ...(options.transport ? { transport: options.transport } : {}),
+    ...(options.workerChannel ? { channel: options.workerChannel } : {}),
   });
   // Click-to-mask runs in a second worker process, so a click never queues behind a pre-label window.
   const assistHost = new InferenceHost({

@@ -1,5 +1,5 @@
 /**
- * mediaPath -> file for both bridges (avs-media:// in Electron, /media/ in browser mode): frames, thumbnails and
+ * mediaPath -> file for both bridges (avs-app://ui/media/ in Electron, /media/ in browser mode): frames, thumbnails and
  * audio from the session's media cache; `mask` is a class-index PNG view of a frame's object raster (each pixel
  * its object's class), re-made when the project changed, for the renderer's class layers.
  */

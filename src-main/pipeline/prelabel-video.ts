@@ -28,6 +28,8 @@ export interface PrelabelOptions {
   onProvider?: (status: ProviderStatus) => void;
   /** Each finished window's masks (class-index PNGs at display size), in order; awaited before the next window. */
   onWindow?: (frames: WindowFrame[]) => Promise<void>;
+  /** Only the model window holding this frame (re-running one window); the whole video when omitted. */
+  onlyWindowOf?: number;
 }
 
 export interface WindowFrame {
@@ -74,7 +76,9 @@ export async function prelabelVideo(o: PrelabelOptions): Promise<PrelabelResult>
   const provider = await host.ensureSession(o.modelFile, o.device, signal);
   o.onProvider?.(provider);
   const frames: FrameLabel[] = [];
-  for (let start = 0; start < total; start += t) {
+  const first = o.onlyWindowOf === undefined ? 0 : Math.floor(Math.min(Math.max(0, o.onlyWindowOf), total - 1) / t) * t;
+  const stop = o.onlyWindowOf === undefined ? total : Math.min(total, first + t);
+  for (let start = first; start < stop; start += t) {
     throwIfAborted(signal);
     const n = Math.min(t, total - start);
     const end = start + n;

@@ -10,6 +10,7 @@
  *   WS   /events?token=T      EventMap messages as {channel, payload}
  */
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -19,10 +20,9 @@ import type { EventBus } from '../ipc/event-bus';
 import {
   BINARY_CONTENT_TYPE, MAX_BINARY_MESSAGE_BYTES, decodeBinaryMessage, encodeBinaryMessage, hasBinary,
 } from '../shared/binary-message';
+import { contentSecurityPolicy, cspMetaContent, cspMetaOf, withCspMeta } from '../shared/csp';
 import { resolveInside, sendFile, sendJson, sendText } from './files';
-import {
-  COMMON_HEADERS, contentSecurityPolicy, isLoopbackHost, newToken, tokenCookie, tokenSource,
-} from './security';
+import { COMMON_HEADERS, isLoopbackHost, newToken, tokenCookie, tokenSource } from './security';
 
 /** JSON bodies are small; binary ones (edit batches with pixel patches) are capped by the framing's limit. */
 const MAX_JSON_BYTES = 1024 * 1024;
@@ -69,7 +69,8 @@ const NO_RENDERER_PAGE = '<!doctype html><meta charset="utf-8"><title>AVS Annota
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const token = newToken();
   let port = options.port ?? 0;
-  const page = (): Record<string, string> => ({ ...COMMON_HEADERS, 'content-security-policy': contentSecurityPolicy(port) });
+  // THE policy (src-main/shared/csp.ts) in browser mode: the only extra is the events WebSocket on our port.
+  const page = (): Record<string, string> => ({ ...COMMON_HEADERS, 'content-security-policy': contentSecurityPolicy('browser', { port }) });
 
   async function api(req: IncomingMessage, res: ServerResponse, channel: string): Promise<void> {
     if (req.method !== 'POST') return sendText(res, 405, 'POST only', COMMON_HEADERS);
@@ -115,6 +116,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     const file = resolveInside(options.rendererDir, url.pathname);
     if (!file) return sendText(res, 404, 'not found', COMMON_HEADERS);
+    if (isPage) {
+      // The built page's meta tag carries the Electron policy; here it must match this server's header (two
+      // policies would both apply, and the stricter one would block our WebSocket).
+      const raw = await readFile(file, 'utf8');
+      const html = cspMetaOf(raw) === null ? raw : withCspMeta(raw, cspMetaContent('browser', { port }));
+      res.writeHead(200, { ...headers, 'content-type': 'text/html; charset=utf-8' });
+      res.end(req.method === 'HEAD' ? undefined : html);
+      return;
+    }
     return sendFile(req, res, file, headers);
   }
 

@@ -1,6 +1,6 @@
 /**
  * A fetch `Response` for a local media file that honours `Range` (206 + Content-Range, 416 when unsatisfiable),
- * for the Electron avs-media:// handler: Electron's net.fetch on file:// ignores Range and answers 200 with the
+ * for the Electron avs-app:// handler: Electron's net.fetch on file:// ignores Range and answers 200 with the
  * whole file, so a <video> of a long file could not seek (electron/electron#38749). Browser mode's
  * sendFile (files.ts) does the same over node:http with the same parseRange.
  */

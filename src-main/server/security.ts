@@ -57,15 +57,6 @@ export function tokenCookie(token: string, port: number): string {
   return `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`;
 }
 
-/** The page's CSP (the renderer's meta CSP says the same; the header also covers frame-ancestors). */
-export function contentSecurityPolicy(port: number): string {
-  return [
-    "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' blob:", "media-src 'self' blob:",
-    `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`, "font-src 'self'", "object-src 'none'",
-    "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'",
-  ].join('; ');
-}
-
 export const COMMON_HEADERS: Record<string, string> = {
   'x-content-type-options': 'nosniff',
   // The page URL carries the token: never send it to another origin as a Referer.

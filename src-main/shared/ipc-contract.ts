@@ -51,9 +51,18 @@ export interface ModelInfo extends ModelContract {
 export interface ProviderStatus {
   requested: DeviceChoice;
   active: ProviderName;
-  /** Set when `auto` or an explicit GPU choice fell back to CPU: why. Shown as a warning badge. */
+  /**
+   * Set when `auto` or an explicit GPU choice fell back to CPU: one sentence a user understands ("No GPU provider
+   * could start (CUDA: CUDA runtime not installed). Running on CPU; see GPU setup."). Shown as a warning badge.
+   */
   fallbackReason?: string;
+  /** Providers whose libraries and drivers were found here (cpu always). */
   available: ProviderName[];
+  /**
+   * Per provider considered: what was found, what is missing with its fix, what failed when tried. Shown on
+   * click (UI) and with `--verbose` (CLI); `avs-annotator doctor` prints the full report.
+   */
+  details?: string[];
 }
 
 export interface FrameLabel {
@@ -160,7 +169,7 @@ export interface EditResult {
 /** `video`: the opened file itself, for <video> playback (served with HTTP range support). */
 export type MediaKind = 'frame' | 'thumb' | 'mask' | 'audio' | 'video';
 
-/** Relative media path (served by the avs-media:// protocol in Electron, /media/ over HTTP in browser mode). */
+/** Relative media path (served under avs-app://ui/media/ in Electron, /media/ over HTTP in browser mode). */
 export function mediaPath(videoId: string, kind: MediaKind, index = 0): string {
   const id = encodeURIComponent(videoId);
   if (kind === 'audio') return `${id}/audio.wav`;
@@ -202,6 +211,8 @@ const ASSIST_SCHEMAS = {
     videoId: IdSchema, mask: BinaryMaskSchema, targets: v.pipe(v.array(FrameIndexSchema), v.minLength(1), v.maxLength(MAX_PROPAGATION_FRAMES)),
   }),
   'assist:listen': v.strictObject({ videoId: IdSchema, frame: FrameIndexSchema, device: v.picklist(DEVICE_CHOICES) }),
+  /** Re-runs the model on the window holding `frame`, keeping edited/approved frames and locked objects. */
+  'assist:rerun': v.strictObject({ videoId: IdSchema, frame: FrameIndexSchema, device: v.picklist(DEVICE_CHOICES) }),
   'audio:view': v.strictObject({
     videoId: IdSchema, startSec: Seconds, endSec: Seconds, columns: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(8192)),
   }),
@@ -240,6 +251,8 @@ interface AssistResponses {
   /** One mask per target, in order; fewer when the object was lost. Main writes nothing: the renderer applies. */
   'assist:propagate': { frames: { index: number; mask: BinaryMask; score: number }[] };
   'assist:listen': ListenResult;
+  /** A pre-label job over one window: progress and the result arrive as the prelabel:* events. */
+  'assist:rerun': { jobId: string };
   'audio:view': AudioView;
   /** RMS level per second (dBFS) of the whole track, and the level under which a second counts as silent. */
   'audio:levels': { dbfs: number[]; silenceDbfs: number };

@@ -50,6 +50,21 @@ describe('export, provider badge and notices', () => {
     expect(shown[0]!.text()).toContain('libcudnn missing');
   });
 
+  it('shows the provider details on click', async () => {
+    const prelabel = usePrelabelStore();
+    prelabel.provider = {
+      requested: 'auto', active: 'cpu', available: ['cpu'], fallbackReason: 'No GPU provider could start (CUDA: cuDNN 9 not installed). Running on CPU; see GPU setup.',
+      details: ['CUDA: found NVIDIA driver 550.54.15', 'CUDA: cuDNN 9 not installed; fix: apt install libcudnn9-cuda-12'],
+    };
+    const wrapper = mount(ProviderBadge, { global: { plugins: [pinia, ElementPlus] } });
+    expect(wrapper.find('[data-testid="provider-details"]').exists()).toBe(false);
+    await wrapper.get('.el-tag').trigger('click');
+    const items = wrapper.get('[data-testid="provider-details"]').findAll('li').map((li) => li.text());
+    expect(items).toEqual(['CUDA: found NVIDIA driver 550.54.15', 'CUDA: cuDNN 9 not installed; fix: apt install libcudnn9-cuda-12']);
+    await wrapper.get('.el-tag').trigger('click');
+    expect(wrapper.find('[data-testid="provider-details"]').exists()).toBe(false);
+  });
+
   it('lists every error until dismissed, in one notices area', async () => {
     const errors = useErrorStore();
     errors.report('export:avss', { code: 'io', message: '/ro: read-only file system' });

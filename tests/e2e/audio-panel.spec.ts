@@ -50,7 +50,7 @@ test('audio panel: drawn, seeks, in sync with the frame', async ({ page }) => {
   const px = Number(await panel.getAttribute('data-px-per-sec'));
   const lane = page.locator('[data-testid="audio-panel"] .lane');
   await lane.click({ position: { x: 3.5 * px, y: 40 } });
-  await expect(page.getByTestId('frame-3')).toHaveAttribute('aria-current', 'true');
+  await expect(page.locator('[data-testid="frame-thumb"][data-frame="3"]')).toHaveAttribute('aria-current', 'true');
   await expect(page.getByTestId('audio-cursor')).toHaveAttribute('data-second', '3');
   const video = page.getByTestId('playback-video');
   await expect.poll(() => videoTime(video)).toBe(3);

@@ -23,7 +23,8 @@ export class PrelabelJobs {
 
   constructor(private readonly ctx: () => AppContext) {}
 
-  start(videoId: string, device: DeviceChoice): string {
+  /** `onlyWindowOf`: re-run only the model window holding that frame (edited/approved frames are kept). */
+  start(videoId: string, device: DeviceChoice, onlyWindowOf?: number): string {
     const ctx = this.ctx();
     const project = ctx.projects.require();
     project.video(videoId);
@@ -36,6 +37,7 @@ export class PrelabelJobs {
     let writer: PrelabelWriter | null = null;
     const done = ctx.media.video(videoId).then((entry) => prelabelVideo({
       entry, media: ctx.media, host: ctx.host, model, modelFile, device, signal: controller.signal,
+      ...(onlyWindowOf !== undefined ? { onlyWindowOf } : {}),
       onProgress: (p) => ctx.events.emit('prelabel:progress', { jobId, videoId, ...p }),
       onProvider: (status) => {
         ctx.events.emit('provider:changed', status);

@@ -38,6 +38,7 @@ const GOOD: { [C in RequestChannel]: unknown } = {
   },
   'assist:propagate': { videoId: 'v1', mask: { width: 2, height: 1, counts: new Uint32Array([0, 2]) }, targets: [3, 4, 5] },
   'assist:listen': { videoId: 'v1', frame: 3, device: 'cpu' },
+  'assist:rerun': { videoId: 'v1', frame: 12, device: 'auto' },
   'audio:view': { videoId: 'v1', startSec: 0, endSec: 30.5, columns: 600 },
   'audio:levels': { videoId: 'v1' },
 };

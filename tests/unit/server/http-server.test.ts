@@ -107,6 +107,12 @@ describe('browser-mode server', () => {
     const audio = await send(`/media/${video.videoId}/audio.wav${q}`, { headers: { range: 'bytes=0-43' } });
     expect(audio.status).toBe(206);
     expect(audio.body.slice(0, 4)).toBe('RIFF');
+    // The opened file itself, for <video>: ranges answered 206 with the file's bytes (an mp4 starts with ftyp).
+    const clip = await send(`/media/${video.videoId}/video${q}`, { headers: { range: 'bytes=4-7' } });
+    expect(clip.status).toBe(206);
+    expect(clip.headers['content-type']).toBe('video/mp4');
+    expect(clip.body).toBe('ftyp');
+    expect((await send(`/media/${video.videoId}/video/x${q}`)).status).toBe(404);
     expect((await send(`/media/${video.videoId}/frame/0.jpg`)).status).toBe(403);
     for (const path of [
       `/media/${video.videoId}/frame/99.jpg`, '/media/vdeadbeef/frame/0.jpg', `/media/${video.videoId}/../secret.txt`,
