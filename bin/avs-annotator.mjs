@@ -7,6 +7,14 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+// Ctrl+C before the CLI is loaded (building, importing) still ends with the documented 130, not a signal death.
+const early = () => {
+  process.stderr.write('avs-annotator: error: interrupted\n');
+  process.exit(130);
+};
+process.on('SIGINT', early);
+process.on('SIGTERM', early);
+
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'dist', 'main', 'cli.mjs');
 const buildScript = join(root, 'scripts', 'build-main.mjs');
@@ -40,4 +48,7 @@ if (stale()) {
 }
 
 const { main } = await import(pathToFileURL(cli).href);
+// main() installs its own handlers synchronously, before its first await: no moment without one.
+process.off('SIGINT', early);
+process.off('SIGTERM', early);
 process.exitCode = await main(process.argv.slice(2));

@@ -20,8 +20,11 @@ COMMANDS: dict[str, str] = {
     "score": "ccformer.commands.score",
     "synth": "ccformer.commands.synth",
     "logmel": "ccformer.commands.logmel",
+    "add-logmel": "ccformer.commands.add_logmel",
     "ablate": "ccformer.commands.ablate",
     "demo-model": "ccformer.commands.demo_model",
+    "study": "ccformer.commands.study",
+    "profile": "ccformer.commands.profile",
 }
 
 

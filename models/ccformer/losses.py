@@ -174,7 +174,8 @@ class Criterion(nn.Module):
     def forward(self, outputs: dict[str, torch.Tensor | list[torch.Tensor]],
                 batch: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
         """Named losses: loss_dice + loss_bce (binary) or loss_ce (AVSS) on the final output, loss_aux (sum over
-        auxiliary outputs, weighted), loss_bcl (weighted) and the total `loss`."""
+        auxiliary outputs, weighted), loss_bcl (weighted) and the total `loss`; with BCL also the detached
+        diagnostics bcl_raw (unweighted loss) and bcl_retrieval_acc (not part of `loss`)."""
         masks, gt_valid = batch["masks"], batch["gt_valid"]
         final = self.mask_terms(outputs["logits"], masks, gt_valid)  # type: ignore[arg-type]
         out = {f"loss_{k}": v for k, v in final.items()}
@@ -191,6 +192,9 @@ class Criterion(nn.Module):
             bcl = self.bcl(outputs["audio_embed"].float(), outputs["visual_embed"].float(),  # type: ignore[union-attr]
                            batch["valid"].bool())
             out["loss_bcl"] = self.w_bcl * bcl
+            out["bcl_raw"] = bcl.detach()  # unweighted: what the collapse warning reads
+            if self.bcl.last_accuracy is not None:
+                out["bcl_retrieval_acc"] = self.bcl.last_accuracy
             total = total + out["loss_bcl"]
         if self.w_audio_tag > 0 and not self.binary:
             out["loss_audio_tag"] = self.w_audio_tag * self.audio_tag_term(outputs, masks, gt_valid)

@@ -54,6 +54,7 @@ export function assistHandlers(ctx: AppContext, assistHost: InferenceHost): Pick
       const model = ctx.models.require();
       return listenCheck({ entry: await ctx.media.video(videoId), host: ctx.host, model: model.info, modelFile: model.file, device, frame });
     },
+    'assist:rerun': async ({ videoId, frame, device }) => ({ jobId: ctx.jobs.start(videoId, device, frame) }),
     'audio:view': async ({ videoId, startSec, endSec, columns }) => audio.view(videoId, startSec, endSec, columns),
     'audio:levels': async ({ videoId }) => ({ dbfs: await audio.levels(videoId), silenceDbfs: SILENCE_DBFS }),
   };

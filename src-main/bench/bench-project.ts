@@ -88,7 +88,7 @@ async function oneHourProject(dir: string, file: string): Promise<{ dir: string;
   const root = join(dir, 'hour');
   await mkdir(maskDir(root, 'vbench'), { recursive: true });
   // 24 distinct realistic masks, reused cyclically: the open never decodes masks, so the layout is what counts.
-  const encoded = Array.from({ length: 24 }, (_, k) => encodeRaster(maskFrame(k, objects)));
+  const encoded = await Promise.all(Array.from({ length: 24 }, (_, k) => encodeRaster(maskFrame(k, objects))));
   for (let k = 0; k < frames; k++) await writeFile(maskPath(root, 'vbench', k), encoded[k % encoded.length]!);
   const manifest: ProjectManifest = {
     schemaVersion: PROJECT_SCHEMA_VERSION, id: 'pbench', name: 'one hour', createdAt: new Date().toISOString(), revision: 1,

@@ -24,6 +24,7 @@ import './bench-assist';
 import './bench-propagation';
 import './bench-editor';
 import './bench-ccformer';
+import './bench-datasets';
 
 const USAGE = 'usage: npm run bench [-- --only ID,ID (or --suite) --skip ID,ID --model FILE.onnx --runs N --size WxH --device cpu|auto '
   + '--transport process|thread --out FILE.json --md FILE.md --from SAVED.json --<benchmark option> VALUE]';

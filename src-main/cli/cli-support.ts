@@ -1,21 +1,26 @@
 /** Checks and progress output shared by the CLI commands. */
-import { constants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm, stat, statfs } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { diskFullMessage } from '../dataset/dataset-transaction';
+import { describeFsError } from '../util/fs-errors';
 import type { EventListener } from '../ipc/event-bus';
 import type { EventMap } from '../shared/ipc-contract';
 import { UsageError, type CliIo, PROG } from './cli-io';
 
 /**
- * The output folder must be writable, or creatable under a writable folder: checked before any work starts so
- * a typo in --out fails in a second, not after minutes of pre-labelling.
+ * The output folder must be writable, or creatable under a writable folder, and the disk must have room: checked
+ * before any work starts so a typo in --out (or a full disk, or a virtual file system such as /proc) fails in a
+ * second, not after minutes of pre-labelling. Checked for real: a hidden probe entry is created and removed
+ * (access() says yes as root on /proc and on some network mounts). Nothing is left behind.
  */
-export async function checkOutDir(outDir: string): Promise<void> {
+export async function checkOutDir(outDir: string, estimateBytes?: number): Promise<void> {
   let probe = outDir;
+  let info;
   for (;;) {
-    let info;
     try {
       info = await stat(probe);
+      break;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') {
@@ -27,15 +32,26 @@ export async function checkOutDir(outDir: string): Promise<void> {
       // ENOTDIR: some ancestor is a file.
       throw new UsageError(code === 'ENOTDIR' ? 'cannot be created: a part of the path is a file' : `cannot be used (${code})`, outDir);
     }
-    if (!info.isDirectory()) {
-      throw new UsageError(probe === outDir ? 'exists and is not a folder' : `cannot be created: ${probe} is a file`, outDir);
-    }
-    try {
-      await access(probe, constants.W_OK);
-    } catch {
-      throw new UsageError(probe === outDir ? 'is not writable' : `cannot be created: ${probe} is not writable`, outDir);
-    }
-    return;
+  }
+  if (!info.isDirectory()) {
+    throw new UsageError(probe === outDir ? 'exists and is not a folder' : `cannot be created: ${probe} is a file`, outDir);
+  }
+  // A real write, where the dataset (or its first missing folder) will be made.
+  const test = join(probe, `.avs-write-test-${process.pid}-${randomBytes(4).toString('hex')}`);
+  try {
+    await mkdir(test);
+    if (!(await stat(test).then((s) => s.isDirectory(), () => false))) throw Object.assign(new Error('vanished'), { code: 'ENOENT' });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const where = probe === outDir ? 'is not writable' : `cannot be created in ${probe}`;
+    const why = code === 'ENOENT' ? 'virtual or vanishing file system' : describeFsError(err, probe).slice(probe.length + 2);
+    throw new UsageError(`${where} (${why})`, outDir);
+  } finally {
+    await rm(test, { recursive: true, force: true }).catch(() => undefined);
+  }
+  if (estimateBytes !== undefined) {
+    const fsInfo = await statfs(probe).catch(() => undefined);
+    if (fsInfo && fsInfo.bavail * fsInfo.bsize < estimateBytes) throw new UsageError(await diskFullMessage(outDir, estimateBytes));
   }
 }
 

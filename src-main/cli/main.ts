@@ -11,6 +11,7 @@ import { runDoctor, DOCTOR_HELP } from './doctor-command';
 import { runExport, EXPORT_HELP } from './export-command';
 import { runPrelabel, PRELABEL_HELP } from './prelabel-command';
 import { runServe, SERVE_HELP } from './serve-command';
+import { MERGE_HELP, runMerge, runValidate, VALIDATE_HELP } from './dataset-commands';
 
 const HELP = `Usage: ${PROG} <command> [options]
 
@@ -20,9 +21,12 @@ Commands:
   prelabel VIDEO... --project DIR | --out DIR
                                 pre-label videos into a project and/or an AVSS dataset
   serve [--project DIR]         run the annotator UI in your browser (127.0.0.1 only)
-  export PROJECT --out DIR      write a project's videos as an AVSS dataset
+  export PROJECT --out DIR [--format F]
+                                write a project (or convert a dataset) as avss|s4|ms3|coco|voc|davis|ytvos
   demo                          pre-label the bundled sample, write its dataset, open the UI
   doctor                        which GPU providers work here, what is missing, how fast each is
+  validate DIR                  check a dataset (any supported layout) and list every problem
+  merge DIR... --out DIR        join datasets (e.g. cluster shards) without duplicates
 
 Options:
   -h, --help      show help (also \`${PROG} <command> --help\`)
@@ -30,6 +34,14 @@ Options:
 
 Run \`${PROG} <command> --help\` for a command's options.
 `;
+
+/** How long a command may take to wind down after Ctrl+C before the process exits regardless. */
+const SIGNAL_GRACE_MS = 5000;
+
+function forceExit(io: CliIo): never {
+  io.stderr(errorLine('interrupted'));
+  process.exit(130);
+}
 
 type Command = (argv: string[], io: CliIo, signal: AbortSignal) => Promise<number>;
 
@@ -39,6 +51,8 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   export: { run: runExport, help: EXPORT_HELP },
   demo: { run: runDemo, help: DEMO_HELP },
   doctor: { run: runDoctor, help: DOCTOR_HELP },
+  validate: { run: (argv, io) => runValidate(argv, io), help: VALIDATE_HELP },
+  merge: { run: runMerge, help: MERGE_HELP },
 };
 
 /** Runs the CLI; never throws. `signal` lets a caller (tests, SIGINT) stop a running command. */
@@ -62,21 +76,31 @@ export async function main(argv: string[], io: CliIo = processIo, signal?: Abort
     return 0;
   }
   const controller = new AbortController();
-  const onSigint = (): void => controller.abort();
-  signal?.addEventListener('abort', onSigint, { once: true });
-  // Ctrl+C and a plain `kill` both stop the command cleanly: the work folder is removed, nothing half-written, and
-  // an open project is flushed and closed (every edit saved, its lock released) by the command's core.dispose().
-  process.once('SIGINT', onSigint);
-  process.once('SIGTERM', onSigint);
+  const onAbort = (): void => controller.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  // Ctrl+C and a plain `kill` both stop the command cleanly (the work folder is removed, children killed,
+  // nothing half-written, an open project flushed and closed by the command's core.dispose()) and exit 130. Should the command not wind down within the grace period, or a second
+  // signal come, the process exits 130 anyway: exit hooks kill the children and remove the work folder.
+  let interrupted = false;
+  const onSignal = (): void => {
+    if (interrupted) forceExit(io);
+    interrupted = true;
+    controller.abort();
+    setTimeout(() => forceExit(io), SIGNAL_GRACE_MS).unref();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
-    return await command.run(rest, io, controller.signal);
+    const code = await command.run(rest, io, controller.signal);
+    return interrupted ? 130 : code;
   } catch (err) {
     if (err instanceof UsageError) {
       io.stderr(errorLine(err.message));
       return 2;
     }
     const apiError = toApiError(err);
-    if (apiError.code === 'cancelled') {
+    // Whatever error a cancel surfaced as (a killed ffmpeg, a stopped worker), a cancel is a cancel.
+    if (apiError.code === 'cancelled' || controller.signal.aborted) {
       io.stderr(errorLine('interrupted; nothing was written'));
       return 130;
     }
@@ -84,8 +108,8 @@ export async function main(argv: string[], io: CliIo = processIo, signal?: Abort
     // Media, model and input problems are the user's to fix (exit 2); anything else is our bug (exit 1).
     return ['bad-input', 'not-found', 'media', 'model', 'io', 'unsupported'].includes(apiError.code) ? 2 : 1;
   } finally {
-    process.removeListener('SIGINT', onSigint);
-    process.removeListener('SIGTERM', onSigint);
-    signal?.removeEventListener('abort', onSigint);
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    signal?.removeEventListener('abort', onAbort);
   }
 }

@@ -14,6 +14,7 @@ import { jpegSize } from './jpeg-size';
 import { metadataRows, parseMetadataCsv, type MetadataRow } from './metadata-csv';
 import { decodePng } from './png';
 import { parseWavHeader } from './wav';
+import { WINDOW_FRAMES, type ClipLabel } from './window-rule';
 
 const LABELS = ['v1s', 'v1m', 'v2'];
 const SPLITS = ['train', 'val', 'test'];
@@ -44,12 +45,12 @@ async function checkClip(root: string, row: MetadataRow, problems: string[]): Pr
   const [frames, rgbs, sems] = counts.map((c) => (typeof c === 'number' ? c : 0)) as [number, number, number];
   if (frames === 0) say('no frames');
   if (rgbs !== sems) say(`${rgbs} labels_rgb but ${sems} labels_semantic`);
-  if (sems > frames) say(`${sems} labels for ${frames} frames`);
   const win = /_(\d+)_(\d+)$/.exec(row.uid);
   const seconds = win ? (Number(win[2]) - Number(win[1])) / 1000 : NaN;
-  if (Number.isFinite(seconds) && (frames < Math.floor(seconds) || frames > Math.ceil(seconds))) {
-    say(`${frames} frames for a ${seconds} s window`);
-  }
+  // The published loaders read exactly 10 frames (v2) or 5 (v1s, v1m) per clip, one per second of the window.
+  const want = WINDOW_FRAMES[row.label as ClipLabel];
+  if (want !== undefined && frames !== want) say(`${frames} frames, ${row.label} clips have exactly ${want}`);
+  if (row.label === 'v1s' && row.split === 'train' ? sems < 1 : sems !== frames) say(`${sems} labels for ${frames} frames`);
   let size: { width: number; height: number } | undefined;
   for (let k = 0; k < frames; k++) {
     try {
@@ -109,6 +110,9 @@ function checkRow(row: MetadataRow, n: number, problems: string[]): void {
   if (!m || m[1] !== row.vid) return say(`uid "${row.uid}" is not {vid}_{startMs}_{endMs} for vid "${row.vid}"`);
   const start = Number(m[2]);
   if (Number(m[3]) <= start) say(`uid "${row.uid}" ends before it starts`);
+  const want = WINDOW_FRAMES[row.label as ClipLabel];
+  const seconds = (Number(m[3]) - start) / 1000;
+  if (want !== undefined && seconds !== want) say(`${row.uid}: uid spans ${seconds} s, ${row.label} clips span exactly ${want} s`);
   const sec = Math.floor(start / 1000);
   if (row.s_min !== Math.floor(sec / 60) || row.s_sec !== sec % 60) say(`s_min,s_sec ${row.s_min},${row.s_sec} do not match ${start} ms`);
   if (!SPLITS.includes(row.split)) say(`split "${row.split}" is not train|val|test`);

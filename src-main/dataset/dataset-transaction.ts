@@ -22,7 +22,9 @@ import path from 'node:path';
 import { throwIfAborted } from '../util/abort';
 import { writeFileDurable } from '../util/atomic-write';
 import { describeFsError, errnoOf, FileStepError, fsStep } from '../util/fs-errors';
+import { onExitSync } from '../util/exit-cleanup';
 import { makeDirs } from '../util/make-dir';
+import { readRegularIfExists } from '../util/regular-file';
 import { DatasetLock, newOwner, type LockOptions } from './dataset-lock';
 import { rollBack, STAGING_PREFIX, stagingParts, sweepDataset, writeJournal, type Journal } from './dataset-recovery';
 import { mergeMetadata, parseMetadataCsv, type MetadataRow } from './metadata-csv';
@@ -52,17 +54,6 @@ export interface CommitResult {
 
 const MB = 1024 * 1024;
 const HEARTBEAT_MS = 10_000;
-const open = new Set<DatasetTransaction>();
-let exitHookInstalled = false;
-
-/** On any exit (Ctrl+C included) drop uncommitted staging folders now rather than at the next sweep. */
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const tx of open) if (tx.state === 'staging') rmSync(tx.stagingDir, { recursive: true, force: true });
-  });
-}
 
 async function deepestExisting(dir: string): Promise<string> {
   let at = path.resolve(dir);
@@ -90,13 +81,17 @@ export class DatasetTransaction {
   state: 'staging' | 'committing' | 'done' = 'staging';
   private readonly units = new Set<string>();
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly forgetExitHook: () => void;
 
   private constructor(readonly dir: string, readonly stagingDir: string, private readonly o: BeginOptions) {
     const owner = stagingParts(stagingDir).owner;
     this.heartbeat = setInterval(() => void fs.utimes(owner, new Date(), new Date()).catch(() => undefined), HEARTBEAT_MS);
     this.heartbeat.unref();
-    open.add(this);
-    installExitHook();
+    // On any exit (a forced one after Ctrl+C included) an uncommitted staging folder goes now, not at the next
+    // sweep; one caught mid-commit is left for the next transaction to roll back.
+    this.forgetExitHook = onExitSync(() => {
+      if (this.state === 'staging') rmSync(stagingDir, { recursive: true, force: true });
+    });
   }
 
   static async begin(datasetDir: string, o: BeginOptions = {}): Promise<DatasetTransaction> {
@@ -104,6 +99,8 @@ export class DatasetTransaction {
     throwIfAborted(o.signal);
     if (o.estimateBytes !== undefined) {
       const stat = await fs.statfs(await deepestExisting(dir)).catch(() => undefined);
+      // procfs, sysfs...: no storage at all, which is not a full disk.
+      if (stat && stat.blocks === 0) throw new FileStepError(`${dir}: is on a virtual file system (such as /proc), which cannot hold a dataset`, 'EROFS');
       // 5% + 16 MB of headroom: file-system overhead and the merged metadata files.
       if (stat && stat.bavail * stat.bsize < o.estimateBytes * 1.05 + 16 * MB) {
         throw new FileStepError(await diskFullMessage(dir, o.estimateBytes), 'ENOSPC');
@@ -183,7 +180,7 @@ export class DatasetTransaction {
   private async dispose(): Promise<void> {
     this.state = 'done';
     clearInterval(this.heartbeat);
-    open.delete(this);
+    this.forgetExitHook();
     await fs.rm(this.stagingDir, { recursive: true, force: true });
   }
 
@@ -201,10 +198,7 @@ export class DatasetTransaction {
     for (const [name, merge] of Object.entries(merges)) {
       const rel = checkRelative(name);
       const final = path.join(this.dir, rel);
-      const current = await fs.readFile(final).catch((err: unknown) => {
-        if (errnoOf(err) === 'ENOENT') return undefined;
-        throw new FileStepError(describeFsError(err, final), errnoOf(err));
-      });
+      const current = await readRegularIfExists(final, 'dataset');
       await fs.mkdir(path.dirname(parts.merged(rel)), { recursive: true });
       await writeFileDurable(parts.merged(rel), merge(current, final)).catch(async (err: unknown) => { throw await this.explain(err, final); });
       journal.merged.push({ name: rel, existed: current !== undefined });

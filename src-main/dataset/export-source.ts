@@ -31,6 +31,13 @@ export interface ExportVideo {
   frames: readonly ExportFrame[];
   /** 16 kHz mono samples of [startSec, startSec + durationSec); zeros where the video has no sound. */
   audio(startSec: number, durationSec: number): Promise<Float32Array>;
+  /**
+   * Set when the video is itself a clip of a longer source (an imported AVSBench clip): exports name clips
+   * after `vid` and count ms from `startSec`, so export -> import -> export keeps the published uids.
+   */
+  origin?: { vid: string; startSec: number };
+  /** Split this video was imported with (a split chooser may use it as the default). */
+  split?: 'train' | 'val' | 'test';
 }
 
 export interface ExportSource {

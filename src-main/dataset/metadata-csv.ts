@@ -29,6 +29,9 @@ export interface ParsedMetadata {
   eol: string;
   header: RawRecord;
   records: RawRecord[];
+  /** Column holding the row key (AVSS: uid) and the expected header. */
+  keyColumn: number;
+  columns: string[];
 }
 
 export class MetadataCsvError extends Error {
@@ -91,29 +94,37 @@ function splitRecords(text: string, file: string): RawRecord[] {
 
 /** Parses and checks the whole file; throws MetadataCsvError (one line, naming the file) when corrupt. */
 export function parseMetadataCsv(bytes: Uint8Array, file: string): ParsedMetadata {
+  return parseKeyedCsv(bytes, file, METADATA_HEADER, 1);
+}
+
+/**
+ * Any of the dataset CSVs (AVSS metadata.csv, S4 s4_meta_data.csv, MS3 ms3_meta_data.csv): exact header, every
+ * row with the header's column count and a non-empty key in column `keyColumn`.
+ */
+export function parseKeyedCsv(bytes: Uint8Array, file: string, expected: readonly string[], keyColumn: number): ParsedMetadata {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
-    throw new MetadataCsvError(file, 'is not UTF-8 text (corrupt metadata.csv, refusing to overwrite it)');
+    throw new MetadataCsvError(file, 'is not UTF-8 text (corrupt, refusing to overwrite it)');
   }
   const bom = text.startsWith('\ufeff');
   if (bom) text = text.slice(1);
-  if (text.includes('\0')) throw new MetadataCsvError(file, 'contains NUL bytes (corrupt metadata.csv, refusing to overwrite it)');
+  if (text.includes('\0')) throw new MetadataCsvError(file, 'contains NUL bytes (corrupt, refusing to overwrite it)');
   const all = splitRecords(text, file);
   const header = all[0];
-  if (!header || header.fields.join(',') !== METADATA_HEADER.join(',')) {
-    throw new MetadataCsvError(file, `header must be "${METADATA_HEADER.join(',')}" (refusing to overwrite a file that is not AVSS metadata)`);
+  if (!header || header.fields.join(',') !== expected.join(',')) {
+    throw new MetadataCsvError(file, `header must be "${expected.join(',')}" (refusing to overwrite a file of another kind)`);
   }
   const records = all.slice(1);
   records.forEach((r, n) => {
-    if (r.fields.length !== 0 && r.fields.length !== METADATA_HEADER.length) {
-      throw new MetadataCsvError(file, `row ${n + 1} has ${r.fields.length} columns, expected ${METADATA_HEADER.length} (corrupt, refusing to overwrite)`);
+    if (r.fields.length !== 0 && r.fields.length !== expected.length) {
+      throw new MetadataCsvError(file, `row ${n + 1} has ${r.fields.length} columns, expected ${expected.length} (corrupt, refusing to overwrite)`);
     }
-    if (r.fields.length !== 0 && !r.fields[1]) throw new MetadataCsvError(file, `row ${n + 1} has an empty uid (corrupt, refusing to overwrite)`);
+    if (r.fields.length !== 0 && !r.fields[keyColumn]) throw new MetadataCsvError(file, `row ${n + 1} has an empty ${expected[keyColumn]} (corrupt, refusing to overwrite)`);
   });
   const eol = /\r\n$/.test(header.raw) ? '\r\n' : '\n';
-  return { bom, eol, header, records };
+  return { bom, eol, header, records, keyColumn, columns: [...expected] };
 }
 
 function csvField(value: string): string {
@@ -143,30 +154,40 @@ export interface MergeResult {
  * duplicates of that uid dropped), other new rows appended in order. `existing` undefined = new file.
  */
 export function mergeMetadata(existing: ParsedMetadata | undefined, rows: readonly MetadataRow[]): MergeResult {
+  return mergeKeyedCsv(existing, METADATA_HEADER, 1, rows.map((r) => [r.vid, r.uid, String(r.s_min), String(r.s_sec), r.a_obj, r.split, r.label]));
+}
+
+/** Rows (field arrays) of any keyed CSV, blank lines skipped. */
+export function csvRows(parsed: ParsedMetadata): string[][] {
+  return parsed.records.filter((r) => r.fields.length > 0).map((r) => r.fields);
+}
+
+/** mergeMetadata for any keyed CSV: rows are field arrays, keyed by column `keyColumn`. */
+export function mergeKeyedCsv(existing: ParsedMetadata | undefined, header: readonly string[], keyColumn: number, rows: readonly string[][]): MergeResult {
   const eol = existing?.eol ?? '\n';
-  const pending = new Map<string, MetadataRow>();
-  for (const row of rows) pending.set(row.uid, row); // last one wins within one export
+  const format = (fields: readonly string[]): string => fields.map(csvField).join(',');
+  const pending = new Map<string, readonly string[]>();
+  for (const row of rows) pending.set(row[keyColumn]!, row); // last one wins within one export
   const done = new Set<string>();
-  let out = existing ? (existing.bom ? '\ufeff' : '') + existing.header.raw : METADATA_HEADER.join(',') + eol;
+  let out = existing ? (existing.bom ? '\ufeff' : '') + existing.header.raw : header.join(',') + eol;
   if (!/\n$/.test(out)) out += eol;
   let replaced = 0;
   for (const r of existing?.records ?? []) {
-    const uid = r.fields[1];
-    const row = uid !== undefined ? pending.get(uid) : undefined;
+    const key = r.fields[keyColumn];
+    const row = key !== undefined ? pending.get(key) : undefined;
     if (!row) {
       out += r.raw;
       continue;
     }
-    if (done.has(row.uid)) continue; // a duplicate of a replaced row: drop it
+    if (done.has(key!)) continue; // a duplicate of a replaced row: drop it
     const terminator = /\r?\n$/.exec(r.raw)?.[0] ?? eol;
-    out += formatMetadataRow(row) + terminator;
-    done.add(row.uid);
+    out += format(row) + terminator;
+    done.add(key!);
     replaced++;
   }
-  const additions = [...pending.values()].filter((row) => !done.has(row.uid));
+  const additions = [...pending.entries()].filter(([key]) => !done.has(key));
   // Only touch the end of the file when something is appended after a last row that lacks a line ending.
   if (additions.length > 0 && !/\n$/.test(out)) out += eol;
-  for (const row of additions) out += formatMetadataRow(row) + eol;
-  const added = additions.length;
-  return { text: out, added, replaced };
+  for (const [, row] of additions) out += format(row) + eol;
+  return { text: out, added: additions.length, replaced };
 }

@@ -5,7 +5,8 @@
  * RGBA), so the validator can re-read our files and check datasets made by other tools. Palette images decode to
  * their indices (an AVSBench "P" mask keeps its class indices) with the palette alongside.
  */
-import { deflateSync, inflateSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { deflate, deflateSync, inflateSync } from 'node:zlib';
 
 export interface PngImage {
   width: number;
@@ -57,26 +58,57 @@ export function encodePng(width: number, height: number, channels: 1 | 3, data: 
   return encodeRows(width, height, channels === 1 ? 0 : 2, 8, width * channels, data);
 }
 
-/** Encodes 16-bit grey (object-id rasters with ids above 255); samples big-endian as PNG requires. */
-export function encodePngGrey16(width: number, height: number, samples: Uint16Array): Buffer {
+const deflateAsync = promisify(deflate);
+
+/**
+ * Encodes 8-bit (Uint8Array) or 16-bit (Uint16Array) grey, deflating on libuv's thread pool: object-id rasters
+ * of projects, compressed while the main thread keeps answering edits.
+ */
+export async function encodeGreyPngAsync(width: number, height: number, samples: Uint8Array | Uint16Array): Promise<Buffer> {
   if (samples.length !== width * height) throw new RangeError(`PNG data has ${samples.length} samples, expected ${width}x${height}`);
+  if (samples instanceof Uint8Array) return assemble(width, height, 0, 8, await deflateAsync(filterNone(height, width, samples), { level: 3 }));
+  // 16-bit samples are big-endian in PNG.
   const bytes = new Uint8Array(samples.length * 2);
   for (let i = 0; i < samples.length; i++) {
     bytes[2 * i] = samples[i]! >> 8;
     bytes[2 * i + 1] = samples[i]! & 0xff;
   }
-  return encodeRows(width, height, 0, 16, width * 2, bytes);
+  return assemble(width, height, 0, 16, await deflateAsync(filterNone(height, width * 2, bytes), { level: 3 }));
 }
 
 function encodeRows(width: number, height: number, colorType: number, depth: number, stride: number, data: Uint8Array): Buffer {
+  return assemble(width, height, colorType, depth, deflateSync(filterNone(height, stride, data), { level: 3 }));
+}
+
+/** Rows with filter type 0 (none) in front of each. */
+function filterNone(height: number, stride: number, data: Uint8Array): Buffer {
   const raw = Buffer.alloc((stride + 1) * height);
   for (let y = 0; y < height; y++) raw.set(data.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
+  return raw;
+}
+
+function assemble(width: number, height: number, colorType: number, depth: number, idat: Uint8Array): Buffer {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = depth;
   ihdr[9] = colorType;
-  return Buffer.concat([SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 3 })), chunk('IEND', new Uint8Array(0))]);
+  return Buffer.concat([SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', new Uint8Array(0))]);
+}
+
+/**
+ * Encodes an 8-bit palette PNG (colour type 3): what VOC, DAVIS and YouTube-VOS masks are, so readers that open
+ * them in "P" mode get the indices and viewers show the colours. `palette` holds the colours of indices 0..n-1.
+ */
+export function encodePalettePng(width: number, height: number, indices: Uint8Array, palette: readonly (readonly [number, number, number])[]): Buffer {
+  const grey = encodePng(width, height, 1, indices);
+  const plte = new Uint8Array(palette.length * 3);
+  palette.forEach((c, i) => plte.set(c, i * 3));
+  // Same IDAT as the grey image; only the colour type and the PLTE chunk differ.
+  const ihdr = Buffer.from(grey.subarray(16, 29));
+  ihdr[9] = 3;
+  const idatStart = 8 + 25;
+  return Buffer.concat([SIGNATURE, chunk('IHDR', ihdr), chunk('PLTE', plte), grey.subarray(idatStart)]);
 }
 
 function paeth(a: number, b: number, c: number): number {
@@ -118,8 +150,23 @@ function unfilterRow(raw: Uint8Array, src: number, rows: Uint8Array, o: number, 
   }
 }
 
-/** Decodes a PNG; throws Error with a short reason for anything it does not support or finds corrupt. */
-export function decodePng(file: Uint8Array, opts: { allow16?: boolean } = {}): PngImage {
+/** Largest image decoded at all: 8192 x 8192 (an 8K frame is 33 M pixels). */
+export const MAX_PNG_PIXELS = 8192 * 8192;
+
+export interface DecodeOptions {
+  /** Refuse any other size before inflating anything (mask uploads must be the video's size). */
+  width?: number;
+  height?: number;
+  /** Accept 16-bit grey (object-id rasters), returned as `samples16`. */
+  allow16?: boolean;
+}
+
+/**
+ * Decodes a PNG; throws Error with a short reason for anything it does not support or finds corrupt. Inflating
+ * is bounded by what the header's size needs (a decompression bomb, 1 MB inflating to 1 GiB, stops there with an
+ * error instead of taking the memory), and the header's size is checked before anything is inflated.
+ */
+export function decodePng(file: Uint8Array, opts: DecodeOptions = {}): PngImage {
   const buf = Buffer.from(file.buffer, file.byteOffset, file.byteLength);
   if (buf.length < 8 || !buf.subarray(0, 8).equals(SIGNATURE)) throw new Error('not a PNG file');
   let pos = 8;
@@ -153,10 +200,25 @@ export function decodePng(file: Uint8Array, opts: { allow16?: boolean } = {}): P
     throw new Error(`PNG bit depth ${depth} is not supported for colour type ${colorType}`);
   }
   if (colorType === 3 && !palette) throw new Error('palette PNG without a PLTE chunk');
-  const raw = inflateSync(Buffer.concat(idat));
+  if ((opts.width !== undefined && width !== opts.width) || (opts.height !== undefined && height !== opts.height)) {
+    throw new Error(`PNG is ${width}x${height}, expected ${opts.width ?? width}x${opts.height ?? height}`);
+  }
+  if (width * height > MAX_PNG_PIXELS) throw new Error(`PNG is ${width}x${height}, larger than the ${MAX_PNG_PIXELS / 2 ** 20} M pixels masks may have`);
   const bpp = Math.max(1, (channels * depth) / 8);
   const stride = Math.ceil((width * channels * depth) / 8);
-  if (raw.length < (stride + 1) * height) throw new Error('PNG image data is truncated');
+  const expected = (stride + 1) * height;
+  let raw: Buffer;
+  try {
+    // One byte more than needed tells "exactly right" from "inflates past its size" without taking more.
+    raw = inflateSync(Buffer.concat(idat), { maxOutputLength: expected + 1 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new Error(`PNG image data inflates past the ${width}x${height} image it claims (decompression bomb?)`);
+    }
+    throw new Error(`PNG image data is corrupt (${(err as Error).message})`);
+  }
+  if (raw.length > expected) throw new Error(`PNG image data inflates past the ${width}x${height} image it claims (decompression bomb?)`);
+  if (raw.length < expected) throw new Error('PNG image data is truncated');
   const rows = new Uint8Array(stride * height);
   for (let y = 0; y < height; y++) unfilterRow(raw, y * (stride + 1), rows, y * stride, stride, bpp, y > 0);
   if (grey16) {

@@ -6,6 +6,7 @@
  * log-mel front end and the logits -> mask step, so the main thread never does heavy numeric work.
  */
 import type { DeviceChoice, ProviderName, ProviderStatus } from '../shared/ipc-contract';
+import type { GraphExpectation } from './graph-contract';
 import { startChannel, type ChannelFactory, type Transport, type WorkerChannel } from './worker-channel';
 import { resolveWorkerScript } from './worker-script';
 import type {
@@ -90,11 +91,11 @@ export class InferenceHost {
    * Opens (or reuses) the session for this model and device. Called lazily by the pipeline before its first
    * window, so opening the app or a model never pays for session creation.
    */
-  async ensureSession(file: string, device: DeviceChoice, signal?: AbortSignal): Promise<ProviderStatus> {
+  async ensureSession(file: string, device: DeviceChoice, signal?: AbortSignal, expect?: GraphExpectation): Promise<ProviderStatus> {
     if (this.opened && this.opened.file === file && this.opened.device === device) return this.opened.status;
     this.opened = null;
     const before = this.stderrLines.length;
-    const status = await this.request('open', { file, device }, [], signal);
+    const status = await this.request('open', { file, device, ...(expect ? { expect } : {}) }, [], signal);
     // stderr travels on its own pipe: let lines written during the attempt arrive before attaching them.
     await new Promise((resolve) => setTimeout(resolve, 20));
     const printed = this.stderrLines.slice(before).map((line) => `worker stderr: ${line}`);

@@ -13,6 +13,7 @@ import {
 import { clipAudio, logMelExamples } from '../features';
 import { encodePng } from '../dataset/png';
 import { logitsToMask } from '../masks';
+import { checkGraphSignature, checkLogitsDims, type GraphExpectation } from './graph-contract';
 import { detectGpu, systemProbe, type GpuFacts } from './gpu-detect';
 import { loadModelContract } from './onnx-metadata';
 import { checkProvider } from './provider-checks';
@@ -26,6 +27,8 @@ const ort = requireHere('onnxruntime-node') as typeof Ort;
 ort.env.logLevel = 'error';
 
 let session: Ort.InferenceSession | null = null;
+/** The open model's file and what its graph must produce (checked again on every run's output). */
+let contract: { file: string; expect: GraphExpectation } | null = null;
 
 /** Electron's utility process talks through process.parentPort (electron/utility-channel.ts). */
 interface UtilityPort {
@@ -96,12 +99,22 @@ async function handleSam(msg: ToWorker): Promise<boolean> {
   return true;
 }
 
-async function open(file: string, device: DeviceChoice): Promise<ProviderStatus> {
+async function open(file: string, device: DeviceChoice, expect?: GraphExpectation): Promise<ProviderStatus> {
   if (session) await session.release();
   session = null;
+  contract = null;
   const inBuild = providers();
   const checks = DEVICE_CHOICES.filter((d): d is ProviderName => d !== 'auto').map((p) => checkProvider(p, facts(), inBuild));
   const opened = await openWithFallback(file, device, checks, process.platform, backendFor(file));
+  if (expect) {
+    try {
+      checkGraphSignature(file, opened.session.inputMetadata, opened.session.outputMetadata, expect);
+    } catch (err) {
+      await opened.session.release();
+      throw err;
+    }
+    contract = { file, expect };
+  }
   session = opened.session;
   return opened.status;
 }
@@ -116,6 +129,12 @@ async function run(msg: Extract<ToWorker, { type: 'run' }>): Promise<RunOutput> 
   const logits = out[ONNX_OUTPUT_LOGITS];
   if (!logits || logits.type !== 'float32') throw new Error(`model output "${ONNX_OUTPUT_LOGITS}" is missing or not float32`);
   const dims = [...logits.dims];
+  try {
+    if (contract) checkLogitsDims(contract.file, dims, msg.t, contract.expect);
+  } catch (err) {
+    logits.dispose();
+    throw err;
+  }
   const raw = logits.data as Float32Array;
   if (msg.masks) {
     const [t, classes, height, width] = dims as [number, number, number, number];
@@ -153,7 +172,7 @@ async function handle(msg: ToWorker): Promise<void> {
       const value = features(msg);
       post({ type: 'ok', id: msg.id, value }, [value.audio.buffer as ArrayBuffer]);
     }
-    else if (msg.type === 'open') post({ type: 'ok', id: msg.id, value: await open(msg.file, msg.device) });
+    else if (msg.type === 'open') post({ type: 'ok', id: msg.id, value: await open(msg.file, msg.device, msg.expect) });
     else if (msg.type === 'run') {
       const value = await run(msg);
       post({ type: 'ok', id: msg.id, value }, runTransfers(value));

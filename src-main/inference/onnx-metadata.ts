@@ -3,7 +3,9 @@
  * metadata, so we walk the top level of the ModelProto protobuf ourselves, skipping every field but
  * `metadata_props` (field 14) by length: large models (hundreds of MB) are never read into memory.
  */
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { errnoOf, FileStepError } from '../util/fs-errors';
+import { openRegularFile } from '../util/regular-file';
 import { ModelContractError, parseModelContract, type ModelContract } from '../shared/onnx-contract';
 
 const FIELD_GRAPH = 7;
@@ -62,10 +64,11 @@ async function readAt(fh: FileHandle, position: number, length: number): Promise
 export async function readOnnxMetadata(file: string): Promise<Record<string, string>> {
   let fh: FileHandle;
   try {
-    fh = await open(file, 'r');
+    fh = await openRegularFile(file, 'model');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new ModelContractError(file, code === 'ENOENT' ? 'model file not found' : `cannot read model file (${code})`);
+    const code = errnoOf(err);
+    if (code === 'ENOENT') throw new ModelContractError(file, 'model file not found');
+    throw new ModelContractError(file, err instanceof FileStepError ? err.message.slice(file.length + 2) : `cannot read model file (${code})`);
   }
   const notOnnx = (): ModelContractError => new ModelContractError(file, 'not an ONNX model file');
   try {

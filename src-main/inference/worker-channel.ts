@@ -10,6 +10,7 @@
 import { fork } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { Worker } from 'node:worker_threads';
+import { onExitSync } from '../util/exit-cleanup';
 import type { FromWorker, ToWorker } from './worker-protocol';
 
 export type Transport = 'thread' | 'process';
@@ -66,10 +67,14 @@ export function startChannel(transport: Transport, script: string, events: Chann
   const child = fork(script, [], {
     serialization: 'advanced', execArgv: childExecArgv(), stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
   });
+  const forget = onExitSync(() => void child.kill('SIGKILL'));
   forwardLines(child.stderr, events.onStderr);
   child.on('message', (msg) => events.onMessage(msg as FromWorker));
   child.on('error', events.onExit);
-  child.on('exit', (code, signal) => events.onExit(new Error(`inference process exited (${signal ?? code})`)));
+  child.on('exit', (code, signal) => {
+    forget();
+    events.onExit(new Error(`inference process exited (${signal ?? code})`));
+  });
   return {
     post: (msg) => void child.send(msg),
     ref: () => {

@@ -3,6 +3,7 @@
  * buffers are transferred, never copied; the sender must not touch them afterwards.
  */
 import type { DeviceChoice, ProviderName, ProviderStatus } from '../shared/ipc-contract';
+import type { GraphExpectation } from './graph-contract';
 import type {
   SamDecodeInput, SamDecodeOutput, SamEncodeInput, SamEncodeOutput, SamOpenInput, SamOpenOutput,
 } from '../assist/sam-protocol';
@@ -58,7 +59,8 @@ export interface FeaturesOutput {
 export type ToWorker =
   | { type: 'providers'; id: number }
   | ({ type: 'features'; id: number } & FeaturesInput)
-  | { type: 'open'; id: number; file: string; device: DeviceChoice }
+  /** `expect`: the graph is checked against the model's metadata before the session is used. */
+  | { type: 'open'; id: number; file: string; device: DeviceChoice; expect?: GraphExpectation }
   | ({ type: 'run'; id: number } & RunInput)
   | { type: 'close'; id: number }
   // Click-to-mask (src-main/assist/sam-runtime.ts): a second pair of sessions in the same worker.

@@ -11,6 +11,8 @@ import type { ChannelFactory, Transport } from '../inference/worker-channel';
 import { AppError, toApiError } from '../pipeline/app-error';
 import { defaultDataDir } from '../pipeline/app-paths';
 import { exportAvss } from '../pipeline/export-avss';
+import { datasetExport } from '../pipeline/export-datasets';
+import type { DatasetExportSummary, ExportRequest } from '../shared/dataset-formats';
 import { projectExportSource } from '../project/export-source';
 import { ProjectSession } from '../project/project-session';
 import { MediaCache } from '../session/media-cache';
@@ -62,7 +64,9 @@ export interface AppCore {
   /** Resolves when the job ends (used by `demo` and tests); rejects with its error. */
   jobDone(jobId: string): Promise<PrelabelResult>;
   /** Every video of the open project (or those given) as AVSS clips in `outDir`. */
-  exportAvss(outDir: string, split: DatasetSplit, opts?: { videoIds?: string[]; signal?: AbortSignal }): Promise<ExportResult>;
+  exportAvss(outDir: string, split: DatasetSplit, opts?: { videoIds?: string[]; signal?: AbortSignal; onWarning?: (message: string) => void }): Promise<ExportResult>;
+  /** Every video of the open project (or those given) as a dataset of any layout in `outDir`. */
+  exportDataset(outDir: string, request: ExportRequest, opts?: { signal?: AbortSignal }): Promise<DatasetExportSummary>;
   /** Makes every committed edit durable and compacted (quit, window blur, SIGINT/SIGTERM). */
   flush(): Promise<void>;
   /** Flushes and closes the project (lock released), stops jobs and the worker, removes the media cache. */
@@ -119,7 +123,14 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     exportAvss: async (outDir, split, opts = {}) => {
       const project = projects.require();
       if (project.videos().length === 0) throw new AppError('bad-input', `${project.dir} has no video to export`);
-      return exportAvss(projectExportSource(project, media, opts.videoIds), { split, outDir: resolve(outDir), ...(opts.signal ? { signal: opts.signal } : {}) });
+      return exportAvss(projectExportSource(project, media, opts.videoIds), {
+        split, outDir: resolve(outDir), ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onWarning ? { onWarning: opts.onWarning } : {}),
+      });
+    },
+    exportDataset: async (outDir, request, opts = {}) => {
+      const project = projects.require();
+      if (project.videos().length === 0) throw new AppError('bad-input', `${project.dir} has no video to export`);
+      return datasetExport(projectExportSource(project, media, request.videoIds), request, resolve(outDir), opts.signal);
     },
     flush: async () => {
       await projects.project?.flush();

@@ -16,6 +16,8 @@ export interface AudioRange {
   sampleRate?: number;
   probe?: VideoProbe;
   signal?: AbortSignal;
+  /** Told how many samples really came from the file (the rest are zeros): a short count means the audio ended. */
+  onDecoded?: (samples: number) => void;
 }
 
 export async function extractAudio(file: string, range: AudioRange): Promise<Float32Array> {
@@ -26,12 +28,18 @@ export async function extractAudio(file: string, range: AudioRange): Promise<Flo
   const total = Math.round(range.durationSec * rate);
   const out = new Float32Array(total);
   const probe = range.probe ?? (await probeVideo(file, range.signal));
-  if (!probe.hasAudio || total === 0) return out;
+  if (!probe.hasAudio || total === 0) {
+    range.onDecoded?.(0);
+    return out;
+  }
   // Absolute times in the file's timeline; ffmpeg's -ss counts from the format start.
   const absStart = probe.startSec + range.startSec;
   const audioStart = probe.audioStartSec ?? probe.formatStartSec;
   const lead = Math.max(0, Math.round((audioStart - absStart) * rate));
-  if (lead >= total) return out;
+  if (lead >= total) {
+    range.onDecoded?.(total); // the range lies before the track starts: silence by design, not an early end
+    return out;
+  }
   const from = Math.max(absStart, audioStart) - probe.formatStartSec;
   const want = total - lead;
   const args = [
@@ -62,5 +70,6 @@ export async function extractAudio(file: string, range: AudioRange): Promise<Flo
   // A partial trailing float (never expected) would be garbage: clear it.
   const whole = Math.floor(written / 4);
   if (written % 4 !== 0) out[lead + whole] = 0;
+  range.onDecoded?.(lead + whole);
   return out;
 }

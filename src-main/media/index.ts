@@ -6,3 +6,4 @@ export { streamFrames, type FrameStreamOptions, type FramePick, type FrameSink }
 export { writeFrameJpegs, type JpegOptions } from './jpegs';
 export { extractAudio, type AudioRange } from './audio';
 export { MediaError } from './run-tool';
+export { convertStills, type StillConversion } from './still-images';

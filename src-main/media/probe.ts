@@ -3,7 +3,8 @@
  * (rotation from the display matrix or the legacy `rotate` tag, non-square pixels), and one-line errors that
  * name the file (missing, not a video, unreadable) because users see them verbatim.
  */
-import { promises as fs } from 'node:fs';
+import { FileStepError } from '../util/fs-errors';
+import { checkRegularFile } from '../util/regular-file';
 import { resolveFfmpeg } from './ffmpeg-binaries';
 import { MediaError, runTool } from './run-tool';
 
@@ -84,20 +85,14 @@ export function displayRotation(stream: ProbeStream): 0 | 90 | 180 | 270 {
 }
 
 async function checkReadable(file: string): Promise<void> {
-  let stat;
+  let size: number;
   try {
-    stat = await fs.stat(file);
+    size = await checkRegularFile(file, 'video');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new MediaError(file, code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? 'error'})`);
+    if (err instanceof FileStepError) throw new MediaError(file, err.message.slice(file.length + 2));
+    throw err;
   }
-  if (stat.isDirectory()) throw new MediaError(file, 'is a folder, not a video file');
-  try {
-    await (await fs.open(file, 'r')).close();
-  } catch (err) {
-    throw new MediaError(file, `cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  if (stat.size === 0) throw new MediaError(file, 'is empty, not a video');
+  if (size === 0) throw new MediaError(file, 'is empty, not a video');
 }
 
 /** Probes `file`; throws MediaError with a one-line reason naming the file. */

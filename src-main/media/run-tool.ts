@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { CancelledError } from '../util/abort';
+import { onExitSync } from '../util/exit-cleanup';
 import { spawnEnvFor } from './ffmpeg-binaries';
 
 /** Error from a media tool; `message` is one line naming the file. */
@@ -55,15 +56,19 @@ export function startTool(
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   };
   const onAbort = (): void => kill();
+  // Never leave a decoder running after we exit, however we exit.
+  const forget = onExitSync(() => kill());
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   if (opts.signal?.aborted) kill();
   const exited = new Promise<number | null>((resolve, reject) => {
     child.once('error', (err) => {
       opts.signal?.removeEventListener('abort', onAbort);
+      forget();
       reject(err);
     });
     child.once('close', (code) => {
       opts.signal?.removeEventListener('abort', onAbort);
+      forget();
       resolve(code);
     });
   });

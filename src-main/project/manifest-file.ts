@@ -3,7 +3,8 @@
  * manifest schema; any failure names the file and the field. A write keeps the manifest it replaces as
  * project.json.bak (the last good copy), both atomically (temp + fsync + rename + directory fsync).
  */
-import { readFile } from 'node:fs/promises';
+import { errnoOf, FileStepError } from '../util/fs-errors';
+import { readRegularIfExists } from '../util/regular-file';
 import * as v from 'valibot';
 import { describeIssue, ProjectManifestSchema, type ProjectManifest } from '../shared/project-model';
 import { atomicWriteFile } from '../util/atomic-write';
@@ -47,10 +48,13 @@ export function parseManifest(text: string, name: string): ReadManifest {
 export async function readManifestFile(file: string, name: string): Promise<ReadManifest> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    // A FIFO or folder named project.json is refused at once, never read (a blocked read would freeze the server).
+    const bytes = await readRegularIfExists(file, 'project');
+    if (!bytes) throw Object.assign(new Error('missing'), { code: 'ENOENT' });
+    text = bytes.toString('utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new ManifestError(name, code === 'ENOENT' ? 'is missing' : `cannot be read (${code})`);
+    const code = errnoOf(err);
+    throw new ManifestError(name, code === 'ENOENT' ? 'is missing' : err instanceof FileStepError ? err.message.slice(file.length + 2) : `cannot be read (${code})`);
   }
   return parseManifest(text, name);
 }

@@ -9,7 +9,7 @@
  * Another instance's live lock -> read-only, and the state says who holds it.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { RecoveryNotice } from '../shared/ipc-contract';
 import { PROJECT_SCHEMA_VERSION, type ProjectManifest } from '../shared/project-model';
@@ -21,6 +21,7 @@ import { BACKUP_FILE, LOCK_FILE, MANIFEST_FILE, MASKS_DIR, backupPath, manifestP
 import { ProjectLock } from './lock';
 import { ManifestError, readManifestFile, serializeManifest, writeManifest, type ReadManifest } from './manifest-file';
 import { Project, type ProjectListener } from './project';
+import { makeDirs } from '../util/make-dir';
 
 export interface OpenOptions {
   listener: ProjectListener;
@@ -38,7 +39,7 @@ export async function createProject(dir: string, name: string | undefined, opts:
     if (entries.includes(MANIFEST_FILE)) throw new AppError('bad-input', `${dir} already holds a project: open it instead`);
     if (entries.length > 0) throw new AppError('bad-input', `${dir} is not empty: choose a new or empty folder for the project`);
   }
-  await mkdir(dir, { recursive: true });
+  await makeDirs(dir); // bounded: a user-chosen folder on /proc fails at once instead of spinning
   const manifest: ProjectManifest = {
     schemaVersion: PROJECT_SCHEMA_VERSION, id: `p${randomBytes(8).toString('hex')}`, name: name ?? basename(dir),
     createdAt: new Date().toISOString(), videos: [], revision: 0,

@@ -2,7 +2,8 @@
  * A pre-label into the project: revision 0 of each frame. The model's class-index masks become objects: one per
  * AVSS class the model finds in the video (an existing object of that class is reused, so re-running keeps ids),
  * its pixels are the class's pixels, and its sounding flag for a second is whether the model saw it then
- * (AVSS labels only sounding objects). Frames an annotator already edited (revision > 0) are left alone.
+ * (AVSS labels only sounding objects). Frames an annotator already edited (revision > 0) or approved are left
+ * alone, and so are the sounding flags of locked objects (re-running a window keeps the annotator's work).
  */
 import type { ModelInfo, ProviderStatus } from '../shared/ipc-contract';
 import { AVSS_CLASSES } from '../shared/avss-classes';
@@ -52,7 +53,9 @@ export class PrelabelWriter {
     };
     const writes: FrameWrite[] = [];
     for (const { label, png } of frames) {
-      if ((video.frames[label.index]?.revision ?? 1) > 0) continue;
+      // Kept: frames the annotator edited (revision > 0) or approved as they were.
+      const state = video.frames[label.index];
+      if (!state || state.revision > 0 || state.review !== 'unreviewed') continue;
       const idOfModelClass = new Uint16Array(256);
       const present = new Set<number>();
       for (const c of label.classes) {
@@ -62,7 +65,9 @@ export class PrelabelWriter {
         idOfModelClass[c] = object.id;
         present.add(object.id);
       }
-      for (const object of objects) object.sounding[label.index] = present.has(object.id);
+      // A locked object is the annotator's: its sounding flags stay as they are. A video without sound has
+      // nothing sounding; its pixels stay, so the annotator can still mark objects.
+      for (const object of objects) if (!object.locked) object.sounding[label.index] = video.hasAudio && present.has(object.id);
       const classes = decodePng(png).data;
       const data = new Uint16Array(classes.length);
       for (let i = 0; i < data.length; i++) data[i] = idOfModelClass[classes[i]!]!;

@@ -26,6 +26,7 @@ const CLEAN_RASTERS_KEPT = 48;
 /** Compaction runs this long after the last change, and at least this often while changes keep coming. */
 const COMPACT_IDLE_MS = 1500;
 const COMPACT_MAX_WAIT_MS = 10_000;
+const SAVE_RETRY_MS = 3000;
 
 export interface ProjectListener {
   saved(revision: number, state: SaveState): void;
@@ -84,6 +85,8 @@ export class Project {
   private idleTimer: ReturnType<typeof setTimeout> | null = null;
   private firstUnsavedAt = 0;
   private closed = false;
+  private failing = false;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(init: ProjectInit) {
     this.dir = init.dir;
@@ -156,7 +159,7 @@ export class Project {
       await mkdir(maskDir(this.dir, videoId), { recursive: true });
       const written = [];
       for (const frame of frames) {
-        const bytes = encodeRaster(frame.raster);
+        const bytes = await encodeRaster(frame.raster);
         await atomicWriteFile(maskPath(this.dir, videoId, frame.index), bytes);
         this.remember(`${videoId}/${frame.index}`, { raster: frame.raster, dirtySeq: 0 });
         written.push({ index: frame.index, timeSec: frame.timeSec, source: frame.source, maskBytes: bytes.length });
@@ -170,6 +173,8 @@ export class Project {
     let applied = 0;
     for (const entry of entries) {
       if (entry.seq <= this.manifest.revision) continue;
+      // A gap (an entry whose write failed) ends the replay: later entries may depend on the missing one.
+      if (entry.seq !== this.manifest.revision + 1) return { applied, problem: `entry ${this.manifest.revision + 1} is missing (next found: ${entry.seq})` };
       try {
         await this.loadFor(entry.ops);
         this.applyAt(entry.ops, entry.seq);
@@ -198,6 +203,7 @@ export class Project {
     if (this.closed) return;
     await this.queue.catch(() => undefined);
     if (this.idleTimer) clearTimeout(this.idleTimer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     try {
       await this.flush();
     } finally {
@@ -332,7 +338,7 @@ export class Project {
     for (const copy of dirty) {
       const [videoId, frameText] = copy.key.split('/') as [string, string];
       const frame = Number(frameText);
-      const bytes = encodeRaster({ width: copy.width, height: copy.height, data: copy.data });
+      const bytes = await encodeRaster({ width: copy.width, height: copy.height, data: copy.data });
       await mkdir(maskDir(this.dir, videoId), { recursive: true });
       await atomicWriteFile(maskPath(this.dir, videoId, frame), bytes);
       for (const doc of [snapshot, this.manifest]) {
@@ -350,7 +356,12 @@ export class Project {
       if (entry && entry.dirtySeq === copy.seq) entry.dirtySeq = 0;
     }
     await journal.dropThrough(backupRevision);
-    if (this.save !== 'saved' && journal.durable >= this.revision) this.setSave('saved');
+    // After a failure the journal may miss entries; the files just written hold them, up to `target`.
+    if (this.save !== 'saved' && (journal.durable >= this.revision || (this.failing && target === this.revision))) this.setSave('saved');
+    if (this.failing) {
+      this.failing = false;
+      this.listener.notice({ kind: 'save-failed', level: 'info', message: `Saving ${this.dir} works again: everything is saved.` });
+    }
   }
 
   private setSave(state: SaveState): void {
@@ -359,10 +370,24 @@ export class Project {
     this.listener.saved(this.revision, state);
   }
 
+  /**
+   * A failed journal write or compaction: the edits stay in memory and a full compaction (which writes the whole
+   * state, journal or not) is retried every few seconds until one succeeds. The user is told once, and again
+   * when it worked.
+   */
   private saveFailed(err: Error): void {
     this.setSave('unsaved');
-    this.listener.notice({ kind: 'save-failed', level: 'error', message: `Saving ${this.dir} failed: ${err.message}. Your edits are kept in memory; free disk space or check the folder, they are saved again with the next change.` });
     this.manifestDirty = true;
+    if (!this.failing) {
+      this.listener.notice({ kind: 'save-failed', level: 'error', message: `Saving ${this.dir} failed: ${err.message}. Your edits are kept in memory and saving is retried every few seconds; free disk space or check the folder.` });
+    }
+    this.failing = true;
+    if (this.closed || this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.compact().catch((again: Error) => this.saveFailed(again));
+    }, SAVE_RETRY_MS);
+    this.retryTimer.unref();
   }
 
   private assertWritable(): void {

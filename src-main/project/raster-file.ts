@@ -6,16 +6,17 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { ObjectRaster } from '../shared/project-model';
-import { decodePng, encodePng, encodePngGrey16 } from '../dataset/png';
+import { decodePng, encodeGreyPngAsync } from '../dataset/png';
 
-export function encodeRaster(raster: ObjectRaster): Buffer {
+/** Encodes a raster (deflate runs off the main thread, so saving never stalls the edits being answered). */
+export async function encodeRaster(raster: ObjectRaster): Promise<Buffer> {
   const { width, height, data } = raster;
   let max = 0;
   for (let i = 0; i < data.length; i++) if (data[i]! > max) max = data[i]!;
-  if (max > 255) return encodePngGrey16(width, height, data);
+  if (max > 255) return encodeGreyPngAsync(width, height, data);
   const bytes = new Uint8Array(data.length);
   bytes.set(data); // every id < 256 here, so the narrowing copy is exact
-  return encodePng(width, height, 1, bytes);
+  return encodeGreyPngAsync(width, height, bytes);
 }
 
 /** Decodes a stored raster; throws an Error saying what is wrong (the caller names the file). */

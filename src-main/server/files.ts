@@ -4,7 +4,7 @@
  * Chromium's <audio> seeks with them.
  */
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, relative, isAbsolute, sep } from 'node:path';
 
@@ -36,6 +36,22 @@ export function resolveInside(root: string, urlPath: string): string | null {
   const file = join(root, rel === '.' ? 'index.html' : rel);
   const back = relative(root, file);
   return back.startsWith('..') || isAbsolute(back) || back.split(sep).includes('..') ? null : file;
+}
+
+/**
+ * resolveInside, then the real path (every symbolic link resolved) must still lie inside the real `root`: a link
+ * in the UI folder pointing elsewhere is never followed. Null when it escapes or does not exist.
+ */
+export async function resolveRealInside(root: string, urlPath: string): Promise<string | null> {
+  const file = resolveInside(root, urlPath);
+  if (!file) return null;
+  try {
+    const [realRoot, realFile] = await Promise.all([realpath(root), realpath(file)]);
+    const back = relative(realRoot, realFile);
+    return back === '' || back.startsWith('..') || isAbsolute(back) ? null : realFile;
+  } catch {
+    return null;
+  }
 }
 
 export function parseRange(header: string | undefined, size: number): { start: number; end: number } | null | 'invalid' {

@@ -17,11 +17,12 @@ import { join } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { HandleRequest } from '../ipc/dispatch';
 import type { EventBus } from '../ipc/event-bus';
+import type { ApiError } from '../shared/ipc-contract';
 import {
   BINARY_CONTENT_TYPE, MAX_BINARY_MESSAGE_BYTES, decodeBinaryMessage, encodeBinaryMessage, hasBinary,
 } from '../shared/binary-message';
 import { contentSecurityPolicy, cspMetaContent, cspMetaOf, withCspMeta } from '../shared/csp';
-import { resolveInside, sendFile, sendJson, sendText } from './files';
+import { resolveRealInside, sendFile, sendJson, sendText } from './files';
 import { COMMON_HEADERS, isLoopbackHost, newToken, tokenCookie, tokenSource } from './security';
 
 /** JSON bodies are small; binary ones (edit batches with pixel patches) are capped by the framing's limit. */
@@ -45,23 +46,47 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+class BodyTooLarge extends Error {
+  constructor(readonly limit: number) {
+    super(`request body larger than ${limit} bytes`);
+  }
+}
+
+/** The body, or BodyTooLarge as soon as it passes `limit` (the rest is not buffered; the caller answers 413). */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    if (Number(req.headers['content-length'] ?? 0) > limit) {
+      reject(new BodyTooLarge(limit));
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
+    let over = false;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        reject(new Error('request body too large'));
-        req.destroy();
-        return;
+      if (size > limit && !over) {
+        over = true;
+        chunks.length = 0;
+        reject(new BodyTooLarge(limit));
       }
-      chunks.push(chunk);
+      if (!over) chunks.push(chunk);
     });
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
+
+/** A URL path decoded once, or null when an escape is malformed (`%E0%A4%A`, a lone `%`). */
+function decodedPath(pathname: string): string | null {
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    return null;
+  }
+}
+
+/** A request the server refuses as such (malformed payload, unknown channel or id) is a 4xx. */
+const ERROR_STATUS: Partial<Record<ApiError['code'], number>> = { 'bad-input': 400, 'not-found': 404 };
 
 const NO_RENDERER_PAGE = '<!doctype html><meta charset="utf-8"><title>AVS Annotator</title>'
   + '<p>The renderer is not built yet: run <code>npm run build:renderer</code> and reload.</p>';
@@ -85,9 +110,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       const body = await readBody(req, binary ? MAX_BINARY_MESSAGE_BYTES : MAX_JSON_BYTES);
       payload = binary ? decodeBinaryMessage(body) : body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
     } catch (err) {
-      return sendJson(res, 400, { ok: false, error: { code: 'bad-input', message: `invalid request body: ${(err as Error).message}` } }, COMMON_HEADERS);
+      if (err instanceof BodyTooLarge) {
+        // Answer, then drop the connection: the rest of the body is never read.
+        res.once('finish', () => req.destroy());
+        return sendJson(res, 413, { ok: false, error: { code: 'bad-input', message: err.message } }, { ...COMMON_HEADERS, connection: 'close' });
+      }
+      return sendJson(res, 400, { ok: false, error: { code: 'bad-input', message: `invalid request body: ${(err as Error).message.slice(0, 200)}` } }, COMMON_HEADERS);
     }
     const result = await options.handleRequest(channel, payload);
+    // The body is the Result either way (the client reads it); the status says what kind of failure it is.
+    if (!result.ok) return sendJson(res, ERROR_STATUS[result.error.code] ?? 200, result, COMMON_HEADERS);
     if (!hasBinary(result)) return sendJson(res, 200, result, COMMON_HEADERS);
     const bytes = encodeBinaryMessage(result);
     res.writeHead(200, { ...COMMON_HEADERS, 'content-type': BINARY_CONTENT_TYPE, 'content-length': String(bytes.length), 'cache-control': 'no-store' });
@@ -96,11 +128,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!isLoopbackHost(req.headers.host, port)) return sendText(res, 403, 'forbidden host', COMMON_HEADERS);
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    } catch {
+      return sendText(res, 400, 'malformed URL', COMMON_HEADERS);
+    }
     const source = tokenSource(req, url, token, port);
     const isApi = url.pathname.startsWith('/api/');
     if (!source || (isApi && source !== 'header')) return sendText(res, 403, 'missing or wrong token', COMMON_HEADERS);
-    if (isApi) return api(req, res, decodeURIComponent(url.pathname.slice(5)));
+    if (decodedPath(url.pathname) === null) return sendText(res, 400, 'malformed URL escape', COMMON_HEADERS);
+    if (isApi) return api(req, res, decodedPath(url.pathname.slice(5))!);
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'method not allowed', COMMON_HEADERS);
     if (url.pathname.startsWith('/media/')) {
       const file = await options.mediaFile(url.pathname.slice('/media/'.length));
@@ -114,7 +152,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       res.end(NO_RENDERER_PAGE);
       return;
     }
-    const file = resolveInside(options.rendererDir, url.pathname);
+    // Confined to the UI folder, symbolic links included (a link pointing out of it is not followed).
+    const file = await resolveRealInside(options.rendererDir, url.pathname);
     if (!file) return sendText(res, 404, 'not found', COMMON_HEADERS);
     if (isPage) {
       // The built page's meta tag carries the Electron policy; here it must match this server's header (two

@@ -5,15 +5,16 @@
  *   {workDir}/{videoId}/mask/{k}.png   class-index views of the project's rasters (for today's mask layers)
  *   {workDir}/{videoId}/audio.wav      16 kHz mono
  * Frames, thumbnails and audio are made lazily, one window at a time, the first time they are asked for, and a
- * video is probed on first use, so opening a project of long videos costs no decode.
+ * video is probed on first use, so opening a project of long videos costs no decode (and no ffprobe).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { extractAudio, frameSampleTimes, probeVideo, writeFrameJpegs, type VideoProbe } from '../media';
 import { AppError } from '../pipeline/app-error';
 import { WavWriter } from '../pipeline/wav-file';
+import { onExitSync } from '../util/exit-cleanup';
 
 export interface VideoEntry {
   id: string;
@@ -56,19 +57,26 @@ export class MediaCache {
   private readonly entries = new Map<string, Promise<VideoEntry>>();
   private readonly pending = new Map<string, Promise<void>>();
 
-  private constructor(readonly workDir: string) {}
+  /** Removes the work folder if the process exits before dispose() (a forced exit after Ctrl+C). */
+  private readonly forgetExitHook: () => void;
+
+  private constructor(readonly workDir: string) {
+    this.forgetExitHook = onExitSync(() => rmSync(workDir, { recursive: true, force: true }));
+  }
 
   static async create(parent = tmpdir()): Promise<MediaCache> {
     return new MediaCache(await mkdtemp(join(parent, 'avs-annotator-')));
   }
 
-  /** Makes a video's media available under `videoId`; `probe` when the caller already has one. */
+  /**
+   * Makes a video's media available under `videoId`; `probe` when the caller already has one. Without it the
+   * video is probed on first use, so opening a project of many videos spawns no ffprobe.
+   */
   register(videoId: string, file: string, probe?: VideoProbe): void {
-    if (this.files.get(videoId) === file && this.entries.has(videoId)) return;
+    if (this.files.get(videoId) === file && (this.entries.has(videoId) || !probe)) return;
     this.files.set(videoId, file);
-    const entry = (probe ? Promise.resolve(probe) : probeVideo(file)).then((p) => ({ id: videoId, file, probe: p, times: frameSampleTimes(p) }));
-    entry.catch(() => this.entries.delete(videoId));
-    this.entries.set(videoId, entry);
+    this.entries.delete(videoId);
+    if (probe) this.entries.set(videoId, Promise.resolve({ id: videoId, file, probe, times: frameSampleTimes(probe) }));
   }
 
   forget(videoId: string): void {
@@ -81,8 +89,15 @@ export class MediaCache {
   }
 
   async video(videoId: string): Promise<VideoEntry> {
-    const entry = this.entries.get(videoId);
-    if (!entry) throw new AppError('not-found', `no open video with id ${videoId}`);
+    const file = this.files.get(videoId);
+    if (file === undefined) throw new AppError('not-found', `no open video with id ${videoId}`);
+    let entry = this.entries.get(videoId);
+    if (!entry) {
+      entry = probeVideo(file).then((probe) => ({ id: videoId, file, probe, times: frameSampleTimes(probe) }));
+      // A failed probe (the file went away) is retried by the next request.
+      entry.catch(() => this.entries.delete(videoId));
+      this.entries.set(videoId, entry);
+    }
     return entry;
   }
 
@@ -92,9 +107,10 @@ export class MediaCache {
 
   /** A frame, thumbnail or the audio of a registered video, made first when needed; null when it cannot be. */
   async mediaFile(request: MediaRequest): Promise<string | null> {
-    if (!this.entries.has(request.videoId) || request.kind === 'mask') return null;
-    const entry = await this.video(request.videoId);
-    if (request.kind === 'video') return entry.file;
+    if (!this.files.has(request.videoId) || request.kind === 'mask') return null;
+    if (request.kind === 'video') return this.files.get(request.videoId)!;
+    const entry = await this.video(request.videoId).catch(() => null);
+    if (!entry) return null;
     if (request.kind === 'audio') {
       await this.once(`${entry.id}/audio`, () => this.makeAudio(entry));
       return join(this.workDir, entry.id, 'audio.wav');
@@ -130,6 +146,7 @@ export class MediaCache {
   async dispose(): Promise<void> {
     await Promise.allSettled(this.pending.values());
     await rm(this.workDir, { recursive: true, force: true });
+    this.forgetExitHook();
   }
 
   /** Runs `make` once per key; concurrent requests for the same batch wait for the same run. */

@@ -10,6 +10,7 @@
  */
 import * as v from 'valibot';
 import type { ModelContract } from './onnx-contract';
+import { ExportRequestSchema, type DatasetExportSummary, type ExportPreview } from './dataset-formats';
 import {
   EditSchema, IdSchema, MAX_NAME_LENGTH, type ObjectRaster, type ProjectManifest,
 } from './project-model';
@@ -211,6 +212,8 @@ const ASSIST_SCHEMAS = {
     videoId: IdSchema, mask: BinaryMaskSchema, targets: v.pipe(v.array(FrameIndexSchema), v.minLength(1), v.maxLength(MAX_PROPAGATION_FRAMES)),
   }),
   'assist:listen': v.strictObject({ videoId: IdSchema, frame: FrameIndexSchema, device: v.picklist(DEVICE_CHOICES) }),
+  /** Re-runs the model on the window holding `frame`, keeping edited/approved frames and locked objects. */
+  'assist:rerun': v.strictObject({ videoId: IdSchema, frame: FrameIndexSchema, device: v.picklist(DEVICE_CHOICES) }),
   'audio:view': v.strictObject({
     videoId: IdSchema, startSec: Seconds, endSec: Seconds, columns: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(8192)),
   }),
@@ -249,6 +252,8 @@ interface AssistResponses {
   /** One mask per target, in order; fewer when the object was lost. Main writes nothing: the renderer applies. */
   'assist:propagate': { frames: { index: number; mask: BinaryMask; score: number }[] };
   'assist:listen': ListenResult;
+  /** A pre-label job over one window: progress and the result arrive as the prelabel:* events. */
+  'assist:rerun': { jobId: string };
   'audio:view': AudioView;
   /** RMS level per second (dBFS) of the whole track, and the level under which a second counts as silent. */
   'audio:levels': { dbfs: number[]; silenceDbfs: number };
@@ -272,7 +277,8 @@ export const REQUEST_SCHEMAS = {
   'prelabel:start': v.strictObject({ videoId: IdSchema, device: v.picklist(DEVICE_CHOICES) }),
   'prelabel:cancel': v.strictObject({ jobId: IdSchema }),
   'prelabel:result': v.strictObject({ videoId: IdSchema }),
-  'export:avss': v.strictObject({ videoId: IdSchema, split: v.picklist(DATASET_SPLITS), outDir: v.optional(PathSchema) }),
+  // No folder: main chooses it (Electron: a folder dialog; browser mode: `serve --out`), never the renderer.
+  'export:avss': v.strictObject({ videoId: IdSchema, split: v.picklist(DATASET_SPLITS) }),
   'project:open': OptionalPath,
   'project:create': v.strictObject({ path: v.optional(PathSchema), name: v.optional(v.pipe(v.string(), v.maxLength(MAX_NAME_LENGTH))) }),
   'project:close': NoPayload,
@@ -283,6 +289,9 @@ export const REQUEST_SCHEMAS = {
   'project:flush': NoPayload,
   'project:relink': v.strictObject({ videoId: IdSchema, path: v.optional(PathSchema) }),
   ...ASSIST_SCHEMAS,
+  'export:preview': ExportRequestSchema,
+  // A typed folder only in browser mode (no native dialog there); Electron always asks in main's dialog.
+  'export:dataset': v.strictObject({ ...ExportRequestSchema.entries, outDir: v.optional(PathSchema) }),
 } satisfies { [C in keyof ResponseMap]: v.GenericSchema };
 
 /** Results of the request channels (main -> renderer). */
@@ -313,6 +322,13 @@ export interface ResponseMap extends AssistResponses {
   'project:flush': { revision: number; save: SaveState };
   /** Points a moved video at its new file (dialog when no path); its size and fingerprint must match. */
   'project:relink': ProjectState | null;
+  /** What an export would write (clips, frames, objects, classes, splits, warnings); nothing is written. */
+  'export:preview': ExportPreview;
+  /**
+   * Exports in any layout; Electron: main asks for the folder in its dialog (a path from the renderer is refused);
+   * browser mode (no dialogs): the folder the user typed, else the server's --out folder. null = cancelled.
+   */
+  'export:dataset': DatasetExportSummary | null;
 }
 
 /** Request channels: payload in, result out. */

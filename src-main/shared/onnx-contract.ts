@@ -76,10 +76,25 @@ function numbers(file: string, key: string, values: unknown[]): number[] {
   return values as number[];
 }
 
-function positiveInt(file: string, key: string, raw: string | undefined): number {
-  const n = Number(raw);
-  if (raw === undefined || !Number.isInteger(n) || n <= 0) {
-    throw new ModelContractError(file, `model metadata "${key}" must be a positive integer, got ${raw ?? 'nothing'}`);
+/**
+ * Bounds that keep a model's metadata from asking for absurd work or memory (a huge frames_per_clip or input_size
+ * would otherwise die deep inside with "Invalid typed array length"). Generous against every published model.
+ */
+export const CONTRACT_LIMITS = {
+  inputSide: 4096,
+  framesPerClip: 64,
+  /** Floats in one window's frames tensor [T,3,H,W]: 1 GiB of float32. */
+  frameTensorFloats: 256 * 1024 * 1024,
+  sampleRate: { min: 8000, max: 192000 },
+  classes: 256, // class-index masks are 8-bit
+} as const;
+
+/** An integer in [min, max]: `raw` is a metadata string, or a JSON number from inside a list (not a string). */
+function positiveInt(file: string, key: string, raw: unknown, max: number, min = 1, fromText = true): number {
+  const n = fromText && typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : typeof raw === 'number' ? raw : NaN;
+  if (!Number.isInteger(n) || n < min || n > max) {
+    const shown = raw === undefined ? 'nothing' : typeof raw === 'string' && fromText ? raw.slice(0, 40) : JSON.stringify(raw)?.slice(0, 40);
+    throw new ModelContractError(file, `model metadata "${key}" must be an integer from ${min} to ${max}, got ${shown}`);
   }
   return n;
 }
@@ -94,9 +109,21 @@ export function parseModelContract(file: string, props: Record<string, string>):
   if (classes.length === 0 || !classes.every((c) => typeof c === 'string')) {
     throw new ModelContractError(file, 'model metadata "classes" must be a non-empty list of names');
   }
-  const size = numbers(file, 'input_size', parseJsonArray(file, 'input_size', props[METADATA_KEYS.inputSize], 2));
+  const L = CONTRACT_LIMITS;
+  if (classes.length > L.classes) throw new ModelContractError(file, `model metadata "classes" lists ${classes.length} names (at most ${L.classes})`);
+  if (task !== 'avss' && classes.length !== 1) {
+    throw new ModelContractError(file, `model metadata "classes" of a binary ${task} model must list one name, lists ${classes.length}`);
+  }
+  if (task === 'avss' && classes.length < 2) throw new ModelContractError(file, 'model metadata "classes" of an avss model must list background and at least one class');
+  const size = parseJsonArray(file, 'input_size', props[METADATA_KEYS.inputSize], 2).map((v) => positiveInt(file, 'input_size', v, L.inputSide, 1, false));
+  const framesPerClip = positiveInt(file, 'frames_per_clip', props[METADATA_KEYS.framesPerClip], L.framesPerClip);
+  const floats = framesPerClip * 3 * size[0]! * size[1]!;
+  if (floats > L.frameTensorFloats) {
+    throw new ModelContractError(file, `model metadata asks for ${framesPerClip} frames of ${size[0]}x${size[1]}: ${Math.round((floats * 4) / 2 ** 20)} MB per window (at most ${(L.frameTensorFloats * 4) / 2 ** 20} MB)`);
+  }
   const mean = numbers(file, 'mean', parseJsonArray(file, 'mean', props[METADATA_KEYS.mean], 3));
   const std = numbers(file, 'std', parseJsonArray(file, 'std', props[METADATA_KEYS.std], 3));
+  if (!std.every((v) => v > 0)) throw new ModelContractError(file, `model metadata "std" must be positive numbers (frames are divided by it), got [${std.join(',')}]`);
   for (const key of ['model', 'variant', 'version'] as const) {
     if (!props[METADATA_KEYS[key]]) throw new ModelContractError(file, `model metadata is missing "${key}"`);
   }
@@ -104,15 +131,20 @@ export function parseModelContract(file: string, props: Record<string, string>):
     task,
     classes: classes as string[],
     inputSize: [size[0]!, size[1]!],
-    framesPerClip: positiveInt(file, 'frames_per_clip', props[METADATA_KEYS.framesPerClip]),
+    framesPerClip,
     mean: [mean[0]!, mean[1]!, mean[2]!],
     std: [std[0]!, std[1]!, std[2]!],
-    sampleRate: positiveInt(file, 'sample_rate', props[METADATA_KEYS.sampleRate]),
+    sampleRate: positiveInt(file, 'sample_rate', props[METADATA_KEYS.sampleRate], L.sampleRate.max, L.sampleRate.min),
     model: props[METADATA_KEYS.model]!,
     variant: props[METADATA_KEYS.variant]!,
     version: props[METADATA_KEYS.version]!,
     trainingData: props[METADATA_KEYS.trainingData],
   };
+}
+
+/** Logit channels the graph must output: 1 for binary models, one per class otherwise. */
+export function expectedChannels(contract: ModelContract): number {
+  return isBinary(contract) ? 1 : contract.classes.length;
 }
 
 /** Binary models (C = 1) output one "sounding" logit; multi-class models one logit per class. */

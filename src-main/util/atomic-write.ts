@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { makeDirs } from './make-dir';
 
 /** Prefix of every temp entry we create; validators and cleanup can recognise leftovers by it. */
 export const TEMP_PREFIX = '.avs-tmp-';
@@ -72,7 +73,7 @@ export async function atomicWriteFile(target: string, data: string | Uint8Array)
  * `fill` receives the temp folder path; if it throws, the temp folder is removed and `target` is untouched.
  */
 export async function atomicWriteDir(target: string, fill: (tmpDir: string) => Promise<void>): Promise<void> {
-  await fs.mkdir(path.dirname(target), { recursive: true });
+  await makeDirs(path.dirname(target));
   const tmp = tempPathFor(target);
   await fs.mkdir(tmp);
   try {

@@ -12,7 +12,8 @@ async function kindOf(p: string): Promise<'dir' | 'other' | 'missing'> {
   try {
     return (await fs.stat(p)).isDirectory() ? 'dir' : 'other';
   } catch (err) {
-    if (errnoOf(err) === 'ENOENT') return 'missing';
+    // ENOTDIR: a file stands somewhere above; walking up finds and names it.
+    if (errnoOf(err) === 'ENOENT' || errnoOf(err) === 'ENOTDIR') return 'missing';
     throw new FileStepError(describeFsError(err, p), errnoOf(err));
   }
 }

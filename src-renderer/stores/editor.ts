@@ -36,6 +36,7 @@ function countIds(ids: Uint16Array): Uint32Array {
 
 /** Edits are sent this long after the last one (a stroke is one edit; a burst of keys is one request). */
 const SAVE_DELAY_MS = 150;
+const MAX_REQUEST_BYTES = 32 * 1024 * 1024;
 const KEYS_SETTING = 'avs-shortcuts';
 
 export const useEditorStore = defineStore('editor', () => {
@@ -164,7 +165,7 @@ export const useEditorStore = defineStore('editor', () => {
       next.on('edit', (edit) => {
         if (edit.op === 'pixels') countCache.delete(edit.frame);
         else if (edit.op === 'object:delete') countCache.clear();
-        queue.push(edit);
+        enqueue(edit);
         pixelsVersion.value++;
         scheduleSave();
       }),
@@ -219,6 +220,36 @@ export const useEditorStore = defineStore('editor', () => {
     return rasterFromClasses(await decodeClassMask(await response.blob()), objectOfClass);
   }
 
+  /**
+   * Queues an edit for main. A pixel patch that covers an earlier queued patch of the same frame replaces it
+   * (edits apply in order, so the earlier one could never show): undo/redo of a big stroke sends one patch, not
+   * one per press.
+   */
+  function enqueue(edit: Edit): void {
+    if (edit.op === 'pixels') {
+      const r = edit.rect;
+      for (let i = queue.length - 1; i >= 0; i--) {
+        const q = queue[i]!;
+        if (q.op === 'pixels' && q.frame === edit.frame && q.rect.x >= r.x && q.rect.y >= r.y &&
+            q.rect.x + q.rect.w <= r.x + r.w && q.rect.y + q.rect.h <= r.y + r.h) queue.splice(i, 1);
+      }
+    }
+    queue.push(edit);
+  }
+
+  /** The next request's edits: at most MAX_EDITS_PER_REQUEST and about 32 MB of pixels. */
+  function nextBatch(): Edit[] {
+    let bytes = 0, n = 0;
+    while (n < queue.length && n < MAX_EDITS_PER_REQUEST) {
+      const e = queue[n]!;
+      const size = e.op === 'pixels' ? e.after.byteLength : 256;
+      if (n > 0 && bytes + size > MAX_REQUEST_BYTES) break;
+      bytes += size;
+      n++;
+    }
+    return queue.splice(0, n);
+  }
+
   function scheduleSave(): void {
     saveState.value = saving ? 'saving' : 'unsaved';
     if (saveTimer) clearTimeout(saveTimer);
@@ -239,12 +270,20 @@ export const useEditorStore = defineStore('editor', () => {
     saveState.value = 'saving';
     saving = (async () => {
       while (queue.length > 0) {
-        const batch = queue.splice(0, MAX_EDITS_PER_REQUEST);
-        const result = await errors.call('project:edit', { edits: batch });
-        if (!result) {
-          queue.unshift(...batch); // main refused or failed: the notice says why; kept and retried on the next change
+        const batch = nextBatch();
+        const answer = await useApi().invoke('project:edit', { edits: batch });
+        if (!answer.ok) {
+          errors.report('project:edit', answer.error);
+          if (answer.error.code === 'bad-input') {
+            // main refused the batch (all or none): the window must not keep pixels main does not have.
+            queue.length = 0;
+            await resync(d.id);
+          } else {
+            queue.unshift(...batch); // e.g. a full disk: kept and retried on the next change
+          }
           break;
         }
+        const result = answer.value;
         for (const f of result.frames) if (f.videoId === d.id) d.markSaved(f.frame);
         saveState.value = result.save;
       }
@@ -253,6 +292,17 @@ export const useEditorStore = defineStore('editor', () => {
     saving = null;
     if (queue.length > 0) saveState.value = 'unsaved';
     else if (persistent) await errors.call('project:flush', {}).then((r) => { if (r) saveState.value = r.save; });
+  }
+
+  /** Reloads the document from main after a refused edit (the local history is dropped with it). */
+  async function resync(videoId: string): Promise<void> {
+    const fresh = await projectVideo(videoId);
+    if (!fresh) return;
+    const frame = editor.frame;
+    install(documentFromProject(fresh));
+    editor.setFrame(frame);
+    await ensureFrame(frame);
+    errors.note('project', 'The window was reloaded from the project; undo history starts again.', 'warn');
   }
 
   /** main's autosave progress (`project:saved`). */

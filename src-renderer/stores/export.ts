@@ -1,7 +1,7 @@
 /**
  * AVSS export of the current video into a dataset folder (merging into an existing one is main's job).
- * A typed folder is sent as `outDir`; left empty, main decides (Electron: a folder dialog; browser mode: the
- * server's `--out` folder).
+ * The folder is main's choice, never sent from here (Electron: a folder dialog; browser mode: the server's
+ * `--out` folder); the result says where the clips went.
  */
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
@@ -18,14 +18,11 @@ export const useExportStore = defineStore('export', () => {
   async function run(): Promise<ExportResult | null> {
     const video = useSessionStore().current;
     if (!video || running.value) return null;
-    const { split, exportDir } = useUiStore().prefs;
+    const { split } = useUiStore().prefs;
     running.value = true;
     try {
       await useEditorStore().flush(); // the export must hold every edit made so far
-      const dir = exportDir.trim();
-      const result = await useErrorStore().call('export:avss', {
-        videoId: video.videoId, split, ...(dir ? { outDir: dir } : {}),
-      });
+      const result = await useErrorStore().call('export:avss', { videoId: video.videoId, split });
       if (result) last.value = result;
       return result ?? null;
     } finally {

@@ -13,8 +13,6 @@ const KEY = 'avs-ui-prefs';
 export interface UiPrefs {
   device: DeviceChoice;
   split: DatasetSplit;
-  /** Browser mode: where export writes (Electron asks with a folder dialog when empty). */
-  exportDir: string;
   /** Browser mode: the last path typed into the open field. */
   lastPath: string;
   /** Mask fill opacity, 0..1. */
@@ -25,7 +23,7 @@ export interface UiPrefs {
 }
 
 export const DEFAULT_PREFS: Readonly<UiPrefs> = {
-  device: 'auto', split: 'train', exportDir: '', lastPath: '', defaultOpacity: 0.5, theme: 'dark', lastClass: 17,
+  device: 'auto', split: 'train', lastPath: '', defaultOpacity: 0.5, theme: 'dark', lastClass: 17,
 };
 
 /** Keeps only well-typed known fields from stored JSON. */
@@ -40,7 +38,6 @@ export function parsePrefs(raw: string | null): UiPrefs {
   }
   if (DEVICE_CHOICES.includes(data['device'] as DeviceChoice)) prefs.device = data['device'] as DeviceChoice;
   if (SPLITS.includes(data['split'] as DatasetSplit)) prefs.split = data['split'] as DatasetSplit;
-  if (typeof data['exportDir'] === 'string') prefs.exportDir = data['exportDir'];
   if (typeof data['lastPath'] === 'string') prefs.lastPath = data['lastPath'];
   const opacity = data['defaultOpacity'];
   if (typeof opacity === 'number' && opacity >= 0 && opacity <= 1) prefs.defaultOpacity = opacity;

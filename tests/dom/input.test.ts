@@ -64,7 +64,7 @@ describe('dropped paths', () => {
 describe('ui prefs', () => {
   it('keeps only valid stored values', () => {
     expect(parsePrefs('{"device":"cuda","split":"nope","defaultOpacity":3,"exportDir":"/d"}')).toEqual({
-      ...DEFAULT_PREFS, device: 'cuda', exportDir: '/d',
+      ...DEFAULT_PREFS, device: 'cuda',
     });
     expect(parsePrefs('{broken')).toEqual(DEFAULT_PREFS);
   });

@@ -20,18 +20,18 @@ describe('export, provider badge and notices', () => {
     setActivePinia(pinia);
   });
 
-  it('exports the current video with the chosen split and typed folder', async () => {
+  it('exports the current video with the chosen split; the folder is main\'s choice, never sent', async () => {
     const fake = createFakeApi({
       'video:open': () => video('v'),
       'prelabel:result': () => null,
-      'export:avss': ({ outDir }) => ({ outDir: outDir ?? '?', uids: ['v_0_5000'], filesWritten: 12, rowsAdded: 1 }),
+      'export:avss': () => ({ outDir: '/data/avss', uids: ['v_0_5000'], filesWritten: 12, rowsAdded: 1 }),
     });
     installApi(fake.api);
     await useSessionStore().open('/v.mp4');
-    Object.assign(useUiStore().prefs, { split: 'val', exportDir: ' /data/avss ' });
+    Object.assign(useUiStore().prefs, { split: 'val' });
     const result = await useExportStore().run();
-    expect(fake.calls.at(-1)?.payload).toEqual({ videoId: 'v', split: 'val', outDir: '/data/avss' });
-    expect(result?.uids).toEqual(['v_0_5000']);
+    expect(fake.calls.at(-1)?.payload).toEqual({ videoId: 'v', split: 'val' });
+    expect(result?.outDir).toBe('/data/avss');
   });
 
   it('tags a CPU fallback on the badge and explains it once in the notices', async () => {

@@ -111,4 +111,12 @@ test('brush, polygon, move, fill and eraser change exactly the expected pixels',
   expect(wand.seeded).toBe(true);
   expect(wand.n).toBeGreaterThan(21);
   expect(wand.off).toBeLessThanOrEqual(21); // only the moved brush disc may differ in colour
+
+  // The context menu reads the same registry: its Undo takes the wand back.
+  await page.mouse.click(...(await at(page, 150.5, 150.5)), { button: 'right' });
+  await expect(page.getByTestId('stage-menu')).toBeVisible();
+  await page.getByTestId('stage-menu').getByRole('menuitem', { name: /^Undo/ }).click();
+  await expect(page.getByTestId('stage-menu')).toHaveCount(0);
+  got = await ids(page);
+  expect(got.pixels).toEqual(disc.map((i) => i + 10));
 });

@@ -66,7 +66,9 @@ test('pre-label, correct with brush + eraser + polygon, undo/redo, approve, expo
   const pageErrors: string[] = [];
   page.on('pageerror', (err) => pageErrors.push(err.message));
   const video = await sampleVideo(root, work);
-  server = await startServe(root);
+  // Browser mode exports to the server's --out folder: the page never sends a path for it.
+  const outDir = join(work, 'dataset');
+  server = await startServe(root, ['--out', outDir]);
 
   await page.goto(`${server.url}&debug=1`);
   await page.getByTestId('video-path').fill(video);
@@ -125,9 +127,9 @@ test('pre-label, correct with brush + eraser + polygon, undo/redo, approve, expo
   await expect(page.getByTestId('review-progress')).toHaveText(`1 / ${frameCount}`);
   await expect(page.getByTestId('save-state')).toHaveText('saved', { timeout: 10_000 });
 
-  const outDir = join(work, 'dataset');
+  // Export into the server's fresh --out folder (the page cannot choose another) and validate what landed on disk.
   await page.getByTestId('export').click();
-  await page.getByTestId('export-folder').fill(outDir);
+  await expect(page.getByTestId('export-where')).toContainText('--out');
   await page.getByTestId('export-run').click();
   await expect(page.getByTestId('export-result')).toBeVisible({ timeout: 60_000 });
   expect(await validateAvssDataset(outDir)).toEqual([]);

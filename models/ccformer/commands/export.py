@@ -7,6 +7,16 @@ The checkpoint (written by `ccformer train`) carries its own model config, so it
 input size; --variant/--task must then agree with it. After writing, onnxruntime is compared with PyTorch on the
 same random inputs for T=5 and T=10; max |diff| > 1e-4 is an error (exit 2). Progress goes to stderr; stdout gets
 one JSON line describing the result.
+
+    python -m ccformer export --checkpoint best.pt --out model.onnx --quantize int8
+    python -m ccformer export --onnx models/ccformer-tiny-synth.onnx --out tiny-int8.onnx --quantize int8
+
+--quantize int8 writes the fp32 file next to --out (`NAME.fp32.onnx`) and the int8 one to --out
+(ccformer.export.quantize), checks that T = 5 and T = 10 run, then compares both on `--gate-clips` synthetic
+test clips (seeds from `--gate-seed`, default: the demo recipe's test split): a trained model that loses more
+than `--max-miou-drop` mIoU points is an error (exit 2; the file is kept for inspection). For an untrained
+model (no --checkpoint / --onnx) only the argmax agreement is reported. --onnx quantises an existing fp32
+contract file instead of exporting one.
 """
 
 from __future__ import annotations
@@ -34,6 +44,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--atol", type=float, default=1e-4,
                    help="fail when max|onnxruntime - torch| of the logits exceeds this (default 1e-4)")
     p.add_argument("--model-version", help="metadata 'version' (default: the ccformer package version)")
+    p.add_argument("--quantize", choices=("none", "int8"), default="none", help="also write an int8 model")
+    p.add_argument("--onnx", type=Path, help="an exported fp32 contract .onnx to quantise (with --quantize int8)")
+    p.add_argument("--gate-clips", type=int, default=60, help="synthetic test clips of the int8 accuracy check")
+    p.add_argument("--gate-seed", type=int, help="first seed of those clips (default: the demo test split's)")
+    p.add_argument("--max-miou-drop", type=float, default=0.5, help="int8 may lose at most this many mIoU points")
+    p.add_argument("--calibration-clips", type=int, default=4, help="synthetic clips calibrating the int8 convs")
+    p.add_argument("--int8-convs", choices=("on", "off"), default="on",
+                   help="off: quantise only MatMul/Gemm (faster for ccformer_pvt_b5, whose depthwise convs are "
+                        "slower as QDQ int8 on CPU)")
 
 
 def describe_training(ckpt: dict[str, Any], path: Path) -> str:
@@ -79,16 +98,67 @@ def _load(args: argparse.Namespace) -> tuple[Any, str | None]:
     return model, describe_training(ckpt, args.checkpoint)
 
 
+def quantize(args: argparse.Namespace, fp32: Path, trained: bool) -> dict[str, Any]:
+    """--quantize int8 on the fp32 contract file `fp32`: quantise, run T = 5 and 10, accuracy check (gated when
+    `trained`). Returns the summary's 'int8' entry; raises CommandError on a failed gate."""
+    import onnxruntime as ort
+
+    from ccformer.demo.recipe import TEST_SEED
+    from ccformer.export.metadata import parse_metadata
+    from ccformer.export.quantize import calibration_clips, quantize_int8
+    from ccformer.export.quantize_check import AccuracyGateError, compare_models, gate
+
+    repo = Path(__file__).resolve().parents[3]
+    session = ort.InferenceSession(str(fp32), providers=["CPUExecutionProvider"])
+    meta = parse_metadata(dict(session.get_modelmeta().custom_metadata_map))
+    size, t = int(meta["input_size"][0]), int(meta["frames_per_clip"])  # type: ignore[index, arg-type]
+    feeds = calibration_clips(str(meta["task"]), size, t, clips=args.calibration_clips,
+                              sample_video=repo / "assets" / "sample.mp4", mean=tuple(meta["mean"]),  # type: ignore[arg-type]
+                              std=tuple(meta["std"]))  # type: ignore[arg-type]
+    print(f"quantising {fp32} to int8 ({len(feeds)} calibration clips)", file=sys.stderr)
+    info = quantize_int8(fp32, args.out, feeds, conv=args.int8_convs == "on")
+    int8 = ort.InferenceSession(str(args.out), providers=["CPUExecutionProvider"])
+    import numpy as np
+
+    for frames in (5, 10):
+        x = np.zeros((frames, 3, size, size), np.float32)
+        got = int8.run(["logits"], {"frames": x, "audio": np.zeros((frames, 1, 96, 64), np.float32)})[0]
+        if got.shape[0] != frames:
+            raise CommandError(f"{args.out}: int8 model gives {got.shape[0]} frames for T={frames}")
+    start = TEST_SEED if args.gate_seed is None else args.gate_seed
+    check = compare_models(fp32, args.out, list(range(start, start + max(args.gate_clips, 1))))
+    print(f"int8 check on {check['clips']} synthetic clips: fp32 {check['fp32']}, int8 {check['int8']}, "
+          f"argmax agreement {check['argmax_agreement']:.5f}", file=sys.stderr)
+    if trained:
+        try:
+            gate(check, args.max_miou_drop)
+        except AccuracyGateError as err:
+            raise CommandError(f"{args.out}: {err}") from err
+    return {"out": str(args.out), "size_mb": round(args.out.stat().st_size / 1e6, 2), "scheme": info,
+            "check": check, "gated": trained, "max_miou_drop": args.max_miou_drop}
+
+
 def run(args: argparse.Namespace) -> int:
     from ccformer.export import ExportError, export_onnx
 
+    if args.onnx is not None:
+        if args.quantize != "int8":
+            raise CommandError("--onnx FILE needs --quantize int8 (it only quantises an existing export)")
+        if not args.onnx.is_file():
+            raise CommandError(f"{args.onnx}: ONNX file not found")
+        if args.out.suffix != ".onnx" or args.out.resolve() == args.onnx.resolve():
+            raise CommandError(f"{args.out}: the output must be a new .onnx file")
+        summary = {"int8": quantize(args, args.onnx, trained=True)}
+        print(json.dumps(summary), file=sys.stdout)
+        return 0
     if args.opset < 17:
         raise CommandError(f"--opset {args.opset}: the contract needs opset >= 17")
     if args.out.suffix != ".onnx":
         raise CommandError(f"{args.out}: the output file must end in .onnx")
     model, trained_on = _load(args)
+    fp32_out = args.out.with_suffix(".fp32.onnx") if args.quantize == "int8" else args.out
     try:
-        result = export_onnx(model, args.out, input_size=args.input_size, opset=args.opset, exporter=args.exporter,
+        result = export_onnx(model, fp32_out, input_size=args.input_size, opset=args.opset, exporter=args.exporter,
                              version=args.model_version, training_data=args.training_data or trained_on,
                              atol=args.atol)
     except ExportError as err:
@@ -97,5 +167,7 @@ def run(args: argparse.Namespace) -> int:
                "size_mb": round(result.size_bytes / 1e6, 2), "export_s": round(result.export_seconds, 1),
                "max_abs_diff": {str(k): v for k, v in result.max_abs_diff.items()},
                "task": result.metadata["task"], "variant": result.metadata["variant"]}
+    if args.quantize == "int8":
+        summary["int8"] = quantize(args, fp32_out, trained=args.checkpoint is not None)
     print(json.dumps(summary), file=sys.stdout)
     return 0

@@ -39,6 +39,7 @@ class DataConfig:
     check_files: str = "all"  # all | first | none
     cache: bool = False  # keep decoded clips in memory (needs num_workers=0); small datasets on CPU
     audio_override: str = "none"  # none | swap | silent | zero: audio ablation for every split (ccformer.data.views)
+    augment: bool = False  # training split only: clip-level flip, scale jitter/crop, photometric noise (data/augment.py)
 
 
 @dataclass

@@ -11,13 +11,15 @@ from torch.utils.data import DataLoader, DistributedSampler, Sampler
 
 from ccformer.configs import Config, ConfigError
 from ccformer.data import AVSDataset
+from ccformer.data.augment import AugmentedClips
 from ccformer.data.views import AUDIO_MODES, AudioOverride, CachedClips
 from ccformer.engine.distributed import DistInfo, ShardSampler
 
 
 def build_dataset(cfg: Config, split: str) -> Any:
     """The configured subset's `split` (raises DataLayoutError naming a missing file): an `AVSDataset`, served
-    from memory with `data.cache` and with its audio replaced per `data.audio_override` (ccformer.data.views)."""
+    from memory with `data.cache`, augmented per `data.augment` (training split only) and with its audio replaced
+    per `data.audio_override` (ccformer.data.views)."""
     d = cfg.data
     if d.check_files not in ("all", "first", "none"):
         raise ConfigError(f"data.check_files must be all, first or none, got {d.check_files!r}")
@@ -31,6 +33,8 @@ def build_dataset(cfg: Config, split: str) -> Any:
         raise ConfigError(str(err)) from err
     if d.cache:
         ds = CachedClips(ds)
+    if d.augment and split == d.train_split:  # after the cache: a fresh draw at every read
+        ds = AugmentedClips(ds)
     return ds if d.audio_override == "none" else AudioOverride(ds, d.audio_override)
 
 

@@ -23,6 +23,7 @@ from ccformer.engine.logger import RunLogger
 from ccformer.engine.loops import evaluate, train_one_epoch
 from ccformer.engine.report import write_summary
 from ccformer.losses import Criterion
+from ccformer.model.bcl import collapse_warning
 from ccformer.model.registry import build_from_config
 
 
@@ -101,7 +102,11 @@ def fit(cfg: Config, info: DistInfo, *, resume: str = "", say: Any = print) -> d
     val_loader = builders.eval_loader(cfg, val_set, info)
     cfg_dict = cfg.to_dict()
 
+    first_epoch_bcl: list[float] = []
+
     def on_step(s: int, values: dict[str, float]) -> None:
+        if epoch == 0 and "bcl_raw" in values:
+            first_epoch_bcl.append(values["bcl_raw"])
         if s % max(cfg.run.log_every, 1) == 0 or s == 1:
             logger.log("train", s, values)
 
@@ -119,6 +124,11 @@ def fit(cfg: Config, info: DistInfo, *, resume: str = "", say: Any = print) -> d
             on_step=on_step, progress=progress, total=len(loader))
         epoch_step += done
         finished = epoch_step >= steps_per_epoch
+        if finished and epoch == 0:
+            warning = collapse_warning(first_epoch_bcl)
+            if warning:
+                say(f"warning: {warning}")
+                logger.log("warning", step, {"bcl_collapse": sum(first_epoch_bcl) / len(first_epoch_bcl)})
         stopping = not finished or epoch + 1 >= cfg.optim.epochs
         if finished:
             epoch, epoch_step = epoch + 1, 0

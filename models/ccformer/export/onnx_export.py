@@ -45,6 +45,8 @@ class ExportResult:
     export_seconds: float
     max_abs_diff: dict[int, float] = field(default_factory=dict)  # T -> max |onnxruntime - torch|
     metadata: dict[str, str] = field(default_factory=dict)
+    node_parts: dict[str, str] = field(default_factory=dict)  # node/output name -> model part (ccformer.perf)
+    quantized: dict[str, object] = field(default_factory=dict)  # int8 export: file, size, accuracy check
 
 
 def _log_stderr(msg: str) -> None:
@@ -74,8 +76,12 @@ def _export_torchscript(wrapper: nn.Module, args: tuple[torch.Tensor, ...], opse
     return onnx.load_from_string(buf.getvalue())
 
 
-def _finish(proto: onnx.ModelProto, meta: dict[str, str], out_shape: Sequence[int]) -> None:
-    """Strip debug metadata, name the dynamic axis T everywhere, set metadata_props."""
+def _finish(proto: onnx.ModelProto, meta: dict[str, str], out_shape: Sequence[int]) -> dict[str, str]:
+    """Strip debug metadata, name the dynamic axis T everywhere, set metadata_props. Returns the node -> model
+    part map read from the debug metadata before it goes (what `ccformer profile` groups by)."""
+    from ccformer.perf.parts import onnx_node_parts
+
+    parts = onnx_node_parts(proto.graph)
     for node in proto.graph.node:
         del node.metadata_props[:]
         node.doc_string = ""
@@ -91,6 +97,7 @@ def _finish(proto: onnx.ModelProto, meta: dict[str, str], out_shape: Sequence[in
     for key, value in meta.items():
         proto.metadata_props.add(key=key, value=value)
     proto.producer_name = "ccformer"
+    return parts
 
 
 def check_parity(path: Path, wrapper: nn.Module, *, input_size: tuple[int, int], frames: Sequence[int],
@@ -160,12 +167,12 @@ def export_onnx(model: nn.Module, out: str | Path, *, task: str | None = None, v
             raise ExportError("; ".join(errors))
         with torch.no_grad():
             out_shape = wrapper(*args).shape[1:]
-        _finish(proto, meta, out_shape)
+        node_parts = _finish(proto, meta, out_shape)
         onnx.checker.check_model(proto)
         onnx.save_model(proto, str(out), save_as_external_data=False)
         seconds = time.perf_counter() - start
         result = ExportResult(path=out, exporter=used, opset=opset, size_bytes=out.stat().st_size,
-                              export_seconds=seconds, metadata=meta)
+                              export_seconds=seconds, metadata=meta, node_parts=node_parts)
         log(f"wrote {out} ({result.size_bytes / 1e6:.1f} MB) in {seconds:.1f} s")
         if check:
             result.max_abs_diff = check_parity(out, wrapper, input_size=(size, size), frames=check_frames)

@@ -9,6 +9,10 @@ with a fixed temperature tau = 0.07. Positive: the same video's same frame. Nega
 in the batch; the other frames of the same video are excluded (video-aware: neighbouring seconds often share the
 sounding object, so pushing them apart would be wrong). `mode="video"` pools each clip over its valid seconds
 first and contrasts clips. Padded seconds (`valid` False) are neither anchors nor negatives.
+
+Shortcut watch: with the default target the visual side is the mean of queries generated from the same audio, so
+the loss can fall to ~0 without the picture (issue 13). `last_accuracy` (audio -> visual retrieval top-1 over the
+allowed candidates) is logged, and `collapse_warning` flags a first epoch whose loss ends below `COLLAPSE_LOSS`.
 """
 
 from __future__ import annotations
@@ -18,6 +22,22 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from ccformer.model.layers import MLP
+
+COLLAPSE_LOSS = 0.05  # InfoNCE this low in the first epoch: solved without looking, not learned
+
+
+def collapse_warning(first_epoch_losses: list[float], threshold: float = COLLAPSE_LOSS) -> str | None:
+    """A warning when the (unweighted) BCL loss over the last half of the first epoch's steps averages below
+    `threshold`, else None. Why the first epoch: a real audio-visual alignment takes many epochs to learn; a loss
+    that is ~0 at once is read off the audio itself (the visual embedding is a function of the audio)."""
+    tail = first_epoch_losses[len(first_epoch_losses) // 2:]
+    if not tail:
+        return None
+    mean = sum(tail) / len(tail)
+    if mean >= threshold:
+        return None
+    return (f"BCL loss collapsed to {mean:.4f} (< {threshold}) in the first epoch: the contrastive task is solved "
+            "without the picture (a shortcut); try model.bcl_target=mask_pooled")
 
 
 class ProjectionHead(MLP):
@@ -50,6 +70,7 @@ class BiModalContrastiveLoss(nn.Module):
             raise ValueError(f"BCL mode must be 'frame' or 'video', got {mode!r}")
         self.tau = tau
         self.mode = mode
+        self.last_accuracy: Tensor | None = None  # audio -> visual top-1 retrieval of the last call (no grad)
 
     def forward(self, audio_embed: Tensor, visual_embed: Tensor, valid: Tensor | None = None) -> Tensor:
         b, t, _ = audio_embed.shape
@@ -76,6 +97,10 @@ class BiModalContrastiveLoss(nn.Module):
         allowed = allowed | eye  # rows of padded anchors stay finite; they are not averaged anyway
         has_negative = (allowed & ~eye).any(dim=1)
         anchors = ok & has_negative
+        with torch.no_grad():
+            hit = logits.masked_fill(~allowed, float("-inf")).argmax(dim=1) == torch.arange(m, device=a.device)
+            w = anchors.to(logits.dtype)
+            self.last_accuracy = (hit.to(w.dtype) * w).sum() / w.sum().clamp_min(1.0)
         a2v = _info_nce(logits, allowed, anchors)
         v2a = _info_nce(logits.t(), allowed.t(), anchors)
         return 0.5 * (a2v + v2a)

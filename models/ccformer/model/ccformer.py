@@ -55,8 +55,9 @@ class CCFormer(nn.Module):
         self.audio_tagger = audio_tagger
         self.config = config
 
-    def _trunk(self, frames: Tensor, audio: Tensor) -> tuple[list[Tensor], Tensor, Tensor]:
-        """-> (query states per decoder layer [B*T,Q,d], mask features [B*T,d,H/4,W/4], audio emb [B*T,d])."""
+    def _trunk(self, frames: Tensor, audio: Tensor) -> tuple[list[Tensor], Tensor, Tensor, Tensor]:
+        """-> (query states per decoder layer [B*T,Q,d], mask features [B*T,d,H/4,W/4], audio emb [B*T,d],
+        the audio-free stride-4 visual features [B*T,d,H/4,W/4])."""
         b = frames.shape[0]
         feats = self.visual(frames.flatten(0, 1))
         p4, p8, p16, p32 = (proj(f) for proj, f in zip(self.input_proj, feats, strict=True))
@@ -64,16 +65,30 @@ class CCFormer(nn.Module):
         coarse_to_fine = [p32, p16, p8]
         a = a0
         if self.fusion is not None:
-            coarse_to_fine, a = self.fusion(coarse_to_fine, a0)
-        encoded = self.encoder(coarse_to_fine[::-1])  # fine to coarse in, fine to coarse out
-        memories, mask_features = self.pixel_decoder(encoded[::-1], p4, a)
+            coarse_to_fine, a = self.fusion(coarse_to_fine, a0, b)
+        fine_to_coarse = coarse_to_fine[::-1]
+        skipped = len(fine_to_coarse) - self.config.enc_levels  # the lite variant leaves stride 8 unencoded
+        encoded = fine_to_coarse[:skipped] + self.encoder(fine_to_coarse[skipped:])
+        memories, mask_features = self.pixel_decoder(encoded[::-1], p4, a, b)
         states = self.decoder(a, memories, batch=b)
-        return states, mask_features, a0
+        return states, mask_features, a0, p4
+
+    def _bcl_visual_input(self, states: list[Tensor], mask_features: Tensor, p4: Tensor) -> Tensor:
+        """What BCL's visual head reads, per frame [N,d]. "queries": the mean final query, which was generated
+        from this frame's audio (so BCL could be solved without looking). "mask_pooled": the audio-free stride-4
+        visual features averaged under the predicted foreground probability, so that matching the audio needs
+        the mask to cover pixels that look like the sound's source."""
+        if self.config.bcl_target == "queries":
+            return states[-1].mean(dim=1)
+        logits = self.head(states[-1], mask_features, None)  # [N,C,h,w] at stride 4
+        fg = logits[:, 0].sigmoid() if logits.shape[1] == 1 else 1 - logits.softmax(dim=1)[:, 0]
+        w = fg.flatten(1)[:, None, :] + 1e-4  # an empty mask falls back to the frame mean
+        return (p4.flatten(2) * w).sum(-1) / w.sum(-1)
 
     def forward(self, frames: Tensor, audio: Tensor) -> dict[str, Any]:
         b, t = frames.shape[:2]
         size = (int(frames.shape[-2]), int(frames.shape[-1]))
-        states, mask_features, a0 = self._trunk(frames, audio)
+        states, mask_features, a0, p4 = self._trunk(frames, audio)
 
         def unflatten(x: Tensor) -> Tensor:
             return x.reshape(b, t, *x.shape[1:])
@@ -82,7 +97,7 @@ class CCFormer(nn.Module):
                                "aux_logits": [unflatten(self.head(q, mask_features, None)) for q in states[:-1]]}
         if self.bcl_audio is not None and self.bcl_visual is not None:
             out["audio_embed"] = unflatten(self.bcl_audio(a0))
-            out["visual_embed"] = unflatten(self.bcl_visual(states[-1].mean(dim=1)))
+            out["visual_embed"] = unflatten(self.bcl_visual(self._bcl_visual_input(states, mask_features, p4)))
         if self.audio_tagger is not None:
             out["audio_class_logits"] = unflatten(self.audio_tagger(a0))
         return out
@@ -94,6 +109,6 @@ class CCFormer(nn.Module):
         """
         b, t = frames.shape[:2]
         size = (int(frames.shape[-2]), int(frames.shape[-1]))
-        states, mask_features, _ = self._trunk(frames, audio)
+        states, mask_features, _, _ = self._trunk(frames, audio)
         logits = self.head(states[-1], mask_features, size)
         return logits.reshape(b, t, *logits.shape[1:])

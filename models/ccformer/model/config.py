@@ -15,6 +15,8 @@ from ccformer.avss import NUM_AVSS_CLASSES
 
 TASKS = ("s4", "ms3", "avss")
 BCL_MODES = ("frame", "video", "off")
+AUDIO_ATTENTION = ("frame", "clip")
+BCL_TARGETS = ("queries", "mask_pooled")
 
 
 def task_num_classes(task: str) -> int:
@@ -33,6 +35,13 @@ class CCFormerConfig:
 
     Switches (ablations): `eim` (early integration module), `video_queries` (video-level queries of the MTM),
     `bcl` ("frame" | "video" | "off": BCL projection heads and the loss mode the training code should use).
+    Fidelity switches (issue 13; defaults keep the first reconstruction, see models/MODEL_CARD.md "Ablation"):
+    `audio_attention` ("frame": one audio token per frame, a channel gate; "clip": every pixel attends over the
+    clip's T audio tokens with temporal positions, in EIM and the pixel decoder), `video_temporal_pos` (temporal
+    position of the frame queries the video queries read), `bcl_target` ("queries": mean of the final queries,
+    which were generated from the same audio; "mask_pooled": the audio-free stride-4 visual features pooled under
+    the predicted mask). Cost switches (the lite variant): `enc_levels` (3: strides 8/16/32 enter the frame
+    encoder; 2: strides 16/32 only), `light_stride4` (depthwise-separable stride-4 conv in the pixel decoder).
     `audio_tagging` (ours, not the paper's, AVSS only): a linear head on the audio embedding that predicts which
     classes sound in each second, trained by `loss.w_audio_tag`; a training aid, not part of inference or ONNX.
     """
@@ -60,6 +69,12 @@ class CCFormerConfig:
     bcl: str = "frame"
     bcl_dim: int = 128
     audio_tagging: bool = False
+    audio_attention: str = "frame"
+    video_temporal_pos: bool = False
+    bcl_target: str = "queries"
+    # cost
+    enc_levels: int = 3
+    light_stride4: bool = False
     # input
     input_size: int = 224
     frames_per_clip: int = 0  # 0: from task (5 s4/ms3, 10 avss)
@@ -74,6 +89,12 @@ class CCFormerConfig:
             self.bcl = "frame" if self.bcl else "off"
         if self.bcl not in BCL_MODES:
             raise ValueError(f"bcl must be one of {BCL_MODES}, got {self.bcl!r}")
+        if self.audio_attention not in AUDIO_ATTENTION:
+            raise ValueError(f"audio_attention must be one of {AUDIO_ATTENTION}, got {self.audio_attention!r}")
+        if self.bcl_target not in BCL_TARGETS:
+            raise ValueError(f"bcl_target must be one of {BCL_TARGETS}, got {self.bcl_target!r}")
+        if self.enc_levels not in (2, 3):
+            raise ValueError(f"enc_levels must be 2 (strides 16/32) or 3 (strides 8/16/32), got {self.enc_levels}")
         if self.d_model % self.num_heads or self.d_model % 4:
             raise ValueError(f"d_model {self.d_model} must be divisible by num_heads and by 4")
         if self.num_classes == 0:

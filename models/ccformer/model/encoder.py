@@ -31,7 +31,8 @@ class EncoderLayer(nn.Module):
 
 
 class FrameEncoder(nn.Module):
-    """Multi-scale encoder. levels: fine to coarse (strides 8, 16, 32), each [N,d,h_l,w_l] -> same shapes."""
+    """Multi-scale encoder. levels: fine to coarse (strides 8, 16, 32, or 16, 32 with num_levels=2), each
+    [N,d,h_l,w_l] -> same shapes."""
 
     def __init__(self, *, dim: int, num_heads: int, ffn_dim: int, num_layers: int, num_levels: int = 3,
                  kv_pool: int = 2) -> None:

@@ -51,6 +51,30 @@ def sine_position(h: int, w: int, dim: int, *, device: torch.device, dtype: torc
     return pos.reshape(h * w, dim).to(dtype)
 
 
+def temporal_position(t: int, dim: int, *, device: torch.device, dtype: torch.dtype,
+                      temperature: float = 10000.0) -> Tensor:
+    """1-D sine embedding of the frame index 0..t-1 -> [t, dim] (the transformer's; unnormalised, so frame k has
+    the same code whatever the clip length). Why not a learned table: t is the ONNX graph's dynamic axis (5 or 10
+    seconds), and this stays exact for every t the exporter does not see."""
+    k = torch.arange(t, device=device, dtype=torch.float32)[:, None]
+    dim_t = torch.arange(dim // 2, device=device, dtype=torch.float32)
+    freq = temperature ** (-2 * dim_t / dim)
+    angle = k * freq[None]
+    return torch.cat((angle.sin(), angle.cos()), dim=-1).to(dtype)
+
+
+def clip_audio_tokens(audio: Tensor, batch: int) -> tuple[Tensor, Tensor, Tensor]:
+    """Per-frame audio [B*T,d] -> (every frame's copy of its clip's T audio tokens [B*T,T,d], their temporal
+    positions [1,T,d], each frame's own temporal position [B*T,1,d]): the keys/values of attention over the clip's
+    audio, DETR-style (positions go into queries and keys, never values)."""
+    n, d = audio.shape
+    t = n // batch
+    tpos = temporal_position(t, d, device=audio.device, dtype=audio.dtype)  # [T,d]
+    tokens = audio.reshape(batch, 1, t, d).expand(batch, t, t, d).reshape(n, t, d)
+    own = tpos[None].expand(batch, t, d).reshape(n, 1, d)
+    return tokens, tpos[None], own
+
+
 class Attention(nn.Module):
     """Multi-head attention: query [N,Lq,d], key [N,Lk,d], value [N,Lk,d] -> [N,Lq,d]."""
 

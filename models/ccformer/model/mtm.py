@@ -13,6 +13,9 @@ Reconstruction (ccformer-design.md "MTM"; documented defaults):
   embedding through an MLP plus a learnable embedding, cross-attend to all T x Q frame queries of the clip, then
   self-attention + FFN; a linear map of the result is added back to every frame's queries. One video layer
   follows each decoder layer, so frame- and video-level relations are modelled together, layer by layer.
+  With `temporal_pos` the frame queries, as the video queries' keys, carry their frame's 1-D sine temporal
+  position on top of the query embedding; without it the T x Q keys are an unordered set and the video level
+  cannot tell frame order ("perceives temporal coherence" needs it).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
-from ccformer.model.layers import FFN, MLP, ResidualAttention, sine_position
+from ccformer.model.layers import FFN, MLP, ResidualAttention, sine_position, temporal_position
 
 
 class QueryLayer(nn.Module):
@@ -41,9 +44,11 @@ class QueryLayer(nn.Module):
 class VideoQueries(nn.Module):
     """Video-level queries over a clip: frame queries [B,T,Q,d] -> frame queries with the video context added."""
 
-    def __init__(self, *, dim: int, num_heads: int, ffn_dim: int, num_queries: int, num_layers: int) -> None:
+    def __init__(self, *, dim: int, num_heads: int, ffn_dim: int, num_queries: int, num_layers: int,
+                 temporal_pos: bool = False) -> None:
         super().__init__()
         self.num_queries = num_queries
+        self.temporal_pos = temporal_pos
         self.init = MLP(dim, dim, num_queries * dim, 2)
         self.embed = nn.Embedding(num_queries, dim)
         self.layers = nn.ModuleList(
@@ -59,7 +64,11 @@ class VideoQueries(nn.Module):
         """Layer i. video [B,Q,d]; frames [B,T,Q,d]; frame_pos [Q,d] -> (video', frames + back(video'))."""
         b, _, q, d = frames.shape
         memory = frames.reshape(b, -1, d)  # all T x Q frame queries of the clip
-        memory_pos = frame_pos[None, None].expand(b, frames.shape[1], q, d).reshape(b, -1, d)
+        t = frames.shape[1]
+        pos = frame_pos[None, None].expand(b, t, q, d)
+        if self.temporal_pos:
+            pos = pos + temporal_position(t, d, device=frames.device, dtype=frames.dtype)[None, :, None]
+        memory_pos = pos.reshape(b, -1, d)
         video = self.layers[i](video, self.embed.weight[None], memory, memory_pos)
         return video, frames + self.back[i](video)[:, None]
 
@@ -76,7 +85,7 @@ class MultiQueryTransformer(nn.Module):
     """
 
     def __init__(self, *, dim: int, num_heads: int, ffn_dim: int, num_layers: int, num_queries: int,
-                 num_levels: int = 3, video_queries: bool = True) -> None:
+                 num_levels: int = 3, video_queries: bool = True, video_temporal_pos: bool = False) -> None:
         super().__init__()
         self.num_queries = num_queries
         self.query_gen = MLP(dim, dim, num_queries * dim, 2)  # dynamic audio queries
@@ -85,7 +94,8 @@ class MultiQueryTransformer(nn.Module):
         self.layers = nn.ModuleList(
             QueryLayer(dim=dim, num_heads=num_heads, ffn_dim=ffn_dim) for _ in range(num_layers))
         self.video = (VideoQueries(dim=dim, num_heads=num_heads, ffn_dim=ffn_dim, num_queries=num_queries,
-                                   num_layers=num_layers) if video_queries else None)
+                                   num_layers=num_layers, temporal_pos=video_temporal_pos)
+                      if video_queries else None)
 
     def forward(self, audio: Tensor, memories: list[Tensor], *, batch: int) -> list[Tensor]:
         n, d = audio.shape

@@ -43,6 +43,13 @@ def ccformer_pvt_b5() -> dict[str, Any]:
     return dict(backbone="pvt_v2_b5", audio_net="vggish")
 
 
+@register_variant
+def ccformer_pvt_b5_lite() -> dict[str, Any]:
+    """ccformer_pvt_b5 with a cheaper head: the frame encoder reads strides 16/32 only (stride 8 goes to the pixel
+    decoder unencoded), and the stride-4 pixel-decoder conv is depthwise-separable. Same backbone and weights."""
+    return dict(backbone="pvt_v2_b5", audio_net="vggish", enc_levels=2, enc_kv_pool=1, light_stride4=True)
+
+
 def list_variants() -> list[str]:
     """Names accepted by `build_model`."""
     return sorted(_VARIANTS)
@@ -84,13 +91,15 @@ def build_from_config(cfg: CCFormerConfig, *, load_weights: bool = True) -> nn.M
         audio=audio,
         input_proj=nn.ModuleList(conv_norm(c, d) for c in visual.out_channels),
         audio_proj=nn.Sequential(nn.Linear(audio.out_dim, d), nn.LayerNorm(d)),
-        fusion=EarlyIntegration(dim=d, num_heads=cfg.num_heads, num_levels=3) if cfg.eim else None,
+        fusion=EarlyIntegration(dim=d, num_heads=cfg.num_heads, num_levels=3,
+                                audio_attention=cfg.audio_attention) if cfg.eim else None,
         encoder=FrameEncoder(dim=d, num_heads=cfg.num_heads, ffn_dim=cfg.enc_feedforward,
-                             num_layers=cfg.enc_layers, kv_pool=cfg.enc_kv_pool),
-        pixel_decoder=PixelDecoder(dim=d),
+                             num_layers=cfg.enc_layers, num_levels=cfg.enc_levels, kv_pool=cfg.enc_kv_pool),
+        pixel_decoder=PixelDecoder(dim=d, audio_attention=cfg.audio_attention, num_heads=cfg.num_heads,
+                                   light_stride4=cfg.light_stride4),
         decoder=MultiQueryTransformer(dim=d, num_heads=cfg.num_heads, ffn_dim=cfg.dim_feedforward,
                                       num_layers=cfg.dec_layers, num_queries=cfg.num_queries,
-                                      video_queries=cfg.video_queries),
+                                      video_queries=cfg.video_queries, video_temporal_pos=cfg.video_temporal_pos),
         head=MaskHead(dim=d, num_classes=cfg.num_classes),
         bcl_audio=ProjectionHead(in_dim=d, out_dim=cfg.bcl_dim) if bcl_on else None,
         bcl_visual=ProjectionHead(in_dim=d, out_dim=cfg.bcl_dim) if bcl_on else None,

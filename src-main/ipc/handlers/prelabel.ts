@@ -23,10 +23,13 @@ export class PrelabelJobs {
 
   constructor(private readonly ctx: () => AppContext) {}
 
-  start(videoId: string, device: DeviceChoice): string {
+  /** `onlyWindowOf`: re-run only the model window holding that frame (edited/approved frames are kept). */
+  start(videoId: string, device: DeviceChoice, onlyWindowOf?: number): string {
     const ctx = this.ctx();
     const project = ctx.projects.require();
-    project.video(videoId);
+    const doc = project.video(videoId);
+    // Nothing can sound in a silent video: its objects are written as not sounding (the annotator may change that).
+    if (!doc.hasAudio) ctx.events.log('warn', `${doc.file.path}: no audio track; pre-labelled as silent (no object marked sounding)`);
     const { info: model, file: modelFile } = ctx.models.require();
     for (const job of this.jobs.values()) if (job.videoId === videoId) job.controller.abort();
     const jobId = `j${randomBytes(8).toString('hex')}`;
@@ -36,7 +39,9 @@ export class PrelabelJobs {
     let writer: PrelabelWriter | null = null;
     const done = ctx.media.video(videoId).then((entry) => prelabelVideo({
       entry, media: ctx.media, host: ctx.host, model, modelFile, device, signal: controller.signal,
+      ...(onlyWindowOf !== undefined ? { onlyWindowOf } : {}),
       onProgress: (p) => ctx.events.emit('prelabel:progress', { jobId, videoId, ...p }),
+      onWarning: (message) => ctx.events.log('warn', message),
       onProvider: (status) => {
         ctx.events.emit('provider:changed', status);
         if (!problem && !project.readOnly) writer = new PrelabelWriter(project, videoId, model, modelSource(model, status));
@@ -54,7 +59,9 @@ export class PrelabelJobs {
         ctx.events.emit('prelabel:done', { jobId, result });
       },
       (err: unknown) => ctx.events.emit('prelabel:error', { jobId, videoId, error: toApiError(err) }),
-    ).finally(() => this.jobs.delete(jobId));
+    ).finally(() => this.jobs.delete(jobId))
+      // A listener that throws must not become an unhandled rejection (which would end the CLI with a stack).
+      .catch((err: unknown) => ctx.events.log('error', `event listener failed: ${toApiError(err).message}`));
     return jobId;
   }
 

@@ -26,7 +26,7 @@ async function run(argv: string[]): Promise<{ code: number; stdout: string; stde
 
 beforeAll(() => {
   model = testModel();
-  clip = makeVideo(join(tmp.dir, 'drums.mp4'), { seconds: 3, width: 96, height: 64 });
+  clip = makeVideo(join(tmp.dir, 'drums.mp4'), { seconds: 10, width: 96, height: 64 });
 }, EXPORT_TIMEOUT_MS);
 afterAll(() => tmp.cleanup());
 
@@ -37,9 +37,9 @@ describe('avs-annotator prelabel', () => {
       join(repoRoot, 'bin', 'avs-annotator.mjs'), 'prelabel', clip, '--out', out, '--model', model, '--device', 'cpu', '--split', 'test', '--json',
     ], { cwd: tmp.dir });
     const summary = JSON.parse(res.stdout) as { clips: number; uids: string[]; provider: { active: string }; classes: string[] };
-    expect(summary).toMatchObject({ clips: 1, uids: ['drums_0_3000'], provider: { active: 'cpu' } });
+    expect(summary).toMatchObject({ clips: 1, uids: ['drums_0_10000'], provider: { active: 'cpu' } });
     expect(Array.isArray(summary.classes)).toBe(true);
-    expect(res.stderr).toContain('drums.mp4: masks 3/3 s');
+    expect(res.stderr).toContain('drums.mp4: masks 10/10 s');
     expect(await validateAvssDataset(out)).toEqual([]);
   }, 60_000);
 

@@ -20,7 +20,8 @@ let model: string;
 
 beforeAll(() => {
   model = testModel();
-  clip = makeVideo(join(tmp.dir, 'drums.mp4'), { seconds: 2, width: 96, height: 64 });
+  // 10 s: one AVSS clip (a shorter video gives none, with its own warning line).
+  clip = makeVideo(join(tmp.dir, 'drums.mp4'), { seconds: 10, width: 96, height: 64 });
 }, EXPORT_TIMEOUT_MS);
 afterAll(() => tmp.cleanup());
 

@@ -20,7 +20,8 @@ function captureIo(): CliIo & { out: () => string; err: () => string } {
 
 beforeAll(() => {
   vi.stubEnv('AVS_MODEL', testModel());
-  clip = makeVideo(join(tmp.dir, 'sample.mp4'), { seconds: 2, width: 64, height: 48 });
+  // 10 s: one AVSS clip (a shorter sample gives none: clips always hold exactly 10 frames).
+  clip = makeVideo(join(tmp.dir, 'sample.mp4'), { seconds: 10, width: 64, height: 48 });
   vi.stubEnv('AVS_SAMPLE_VIDEO', clip);
   // Untitled projects and the recent list go to the test's folder, not the user's settings.
   vi.stubEnv('AVS_DATA_DIR', join(tmp.dir, 'data'));

@@ -5,6 +5,7 @@ import { decodePng, encodePng, encodeWavPcm16, jpegSize, parseWavHeader } from '
 import { probeVideo, resolveFfmpeg } from '../../../src-main/media';
 import { runTool } from '../../../src-main/media/run-tool';
 import { ffmpeg, makeTempDir } from '../helpers/media-fixtures';
+import { pngBomb, pngClaiming } from '../helpers/png-bomb';
 
 let dir = '';
 beforeAll(async () => { dir = await makeTempDir(); });
@@ -45,6 +46,22 @@ describe('PNG codec', () => {
     bad[bad.length - 20] = bad[bad.length - 20]! ^ 0xff; // inside IDAT
     expect(() => decodePng(bad)).toThrow(/CRC|truncated/);
     expect(() => decodePng(Buffer.from('hello'))).toThrow('not a PNG');
+  });
+});
+
+describe('PNG decoder limits', () => {
+  it('refuses a decompression bomb without inflating it (1 MB that would inflate to 256 MiB)', async () => {
+    const bomb = await pngBomb(33, 17, 256 << 20);
+    expect(bomb.length).toBeLessThan(1 << 20);
+    const rss = process.memoryUsage().rss;
+    expect(() => decodePng(bomb)).toThrow(/^PNG image data inflates past the 33x17 image it claims \(decompression bomb\?\)$/);
+    expect(process.memoryUsage().rss - rss).toBeLessThan(64 << 20);
+  });
+
+  it('refuses absurd or unexpected sizes from the header alone', () => {
+    expect(() => decodePng(pngClaiming(100_000, 100_000))).toThrow(/PNG is 100000x100000, larger than the 64 M pixels/);
+    expect(() => decodePng(encodePng(4, 4, 1, new Uint8Array(16)), { width: 4, height: 5 })).toThrow(/^PNG is 4x4, expected 4x5$/);
+    expect(decodePng(encodePng(4, 5, 1, new Uint8Array(20)), { width: 4, height: 5 }).data).toHaveLength(20);
   });
 });
 

@@ -65,6 +65,19 @@ describe('model metadata', () => {
     ['missing key', modelProto({ ...GOOD, frames_per_clip: '' }), 'frames_per_clip'],
     ['bad task', modelProto({ ...GOOD, task: 'detect' }), '"task" must be s4, ms3 or avss'],
     ['bad json', modelProto({ ...GOOD, mean: '[0.4,' }), '"mean" is not valid JSON'],
+    // Sizes that would die deep inside with "Invalid typed array length", or write garbage, are refused here.
+    ['zero std', modelProto({ ...GOOD, std: '[0.229,0,0.225]' }), '"std" must be positive numbers (frames are divided by it), got [0.229,0,0.225]'],
+    ['negative std', modelProto({ ...GOOD, std: '[-1,1,1]' }), '"std" must be positive numbers'],
+    ['negative input_size', modelProto({ ...GOOD, input_size: '[-224,224]' }), '"input_size" must be an integer from 1 to 4096, got -224'],
+    ['fractional input_size', modelProto({ ...GOOD, input_size: '[224.5,224]' }), '"input_size" must be an integer from 1 to 4096, got 224.5'],
+    ['huge input_size', modelProto({ ...GOOD, input_size: '[100000,100000]' }), '"input_size" must be an integer from 1 to 4096, got 100000'],
+    ['string input_size', modelProto({ ...GOOD, input_size: '["224","224"]' }), '"input_size" must be an integer from 1 to 4096, got "224"'],
+    ['huge frames_per_clip', modelProto({ ...GOOD, frames_per_clip: '100000' }), '"frames_per_clip" must be an integer from 1 to 64, got 100000'],
+    ['fractional frames_per_clip', modelProto({ ...GOOD, frames_per_clip: '2.5' }), '"frames_per_clip" must be an integer from 1 to 64'],
+    ['window too big for memory', modelProto({ ...GOOD, frames_per_clip: '64', input_size: '[4096,4096]' }), 'MB per window (at most 1024 MB)'],
+    ['odd sample_rate', modelProto({ ...GOOD, sample_rate: '12' }), '"sample_rate" must be an integer from 8000 to 192000, got 12'],
+    ['binary model with 3 classes', modelProto({ ...GOOD, classes: '["a","b","c"]' }), 'binary s4 model must list one name, lists 3'],
+    ['avss model with only background', modelProto({ ...GOOD, task: 'avss', classes: '["background"]' }), 'must list background and at least one class'],
   ])('rejects a %s with an error naming the file', async (name, content, problem) => {
     const file = join(dir, `${name.replace(/\s/g, '-')}.onnx`);
     if (content !== null) writeFileSync(file, content);

@@ -1,7 +1,7 @@
 // prelabelVideo through the app core on a generated video and the real CCFormer graph: windows, progress,
 // revision 0 of every frame in the project, object-level edits, AVSS export accepted by the dataset validator,
 // and cancellation of a long run.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserDialogs } from '../../../src-main/cli/serve-command';
@@ -22,7 +22,7 @@ beforeAll(async () => {
   core.events.subscribe((channel, payload) => {
     if (channel === 'prelabel:progress') progress.push(payload as EventMap['prelabel:progress']);
   });
-  // 12 s: one full 10-s AVSS window and a partial one (padded as in training, 2 frames kept).
+  // 12 s: two 10-s AVSS windows, the second ending at the video's end (window rule).
   video = await core.openVideo(makeVideo(join(tmp.dir, 'street-scene.mp4'), { seconds: 12, width: 176, height: 144 }));
   const jobId = core.startPrelabel(video.videoId, 'cpu');
   result = await core.jobDone(jobId);
@@ -100,16 +100,57 @@ describe('prelabelVideo', () => {
   });
 
   it('exports an AVSS dataset the validator accepts, and re-exporting never doubles rows', async () => {
-    const outDir = join(tmp.dir, 'dataset');
-    const first = await core.handleRequest('export:avss', { videoId: video.videoId, split: 'val', outDir });
+    const outDir = join(tmp.dir, 'out'); // main's choice (browser mode: --out); the renderer sends no path
+    const first = await core.handleRequest('export:avss', { videoId: video.videoId, split: 'val' });
     expect(first).toMatchObject({ ok: true, value: { uids: ['street-scene_0_10000', 'street-scene_10000_12000'], rowsAdded: 2 } });
     expect(await validateAvssDataset(outDir)).toEqual([]);
     const edited = decodePng(readFileSync(join(outDir, 'v2', 'street-scene_0_10000', 'labels_semantic', '3.png')));
     expect(edited.data[0]).toBe(5);
-    const again = await core.handleRequest('export:avss', { videoId: video.videoId, split: 'val', outDir });
+    const again = await core.handleRequest('export:avss', { videoId: video.videoId, split: 'val' });
     expect(again).toMatchObject({ ok: true, value: { rowsAdded: 0 } });
     expect(readFileSync(join(outDir, 'metadata.csv'), 'utf8').trim().split('\n')).toHaveLength(3);
     expect(await validateAvssDataset(outDir)).toEqual([]);
+  });
+
+  it('an export that fails in its last window leaves the previous dataset exactly as it was', async () => {
+    const outDir = join(tmp.dir, 'out');
+    const before = readFileSync(join(outDir, 'metadata.csv'), 'utf8');
+    const firstClip = readFileSync(join(outDir, 'v2', 'street-scene_0_10000', 'labels_semantic', '3.png'));
+    // Frame 11 (window 2) cannot be copied: a folder stands where its JPEG is cached.
+    const jpeg = (await core.mediaFile(`${video.videoId}/frame/11.jpg`))!;
+    rmSync(jpeg);
+    mkdirSync(jpeg);
+    try {
+      // Window 1 (0-10 s) stages fine, window 2 fails: nothing of this export may become visible.
+      const failed = await core.handleRequest('export:avss', { videoId: video.videoId, split: 'test' });
+      expect(failed).toMatchObject({ ok: false, error: { code: 'io', message: expect.stringMatching(/street-scene_2000_12000: is a folder, not a file$/) } });
+      expect(readFileSync(join(outDir, 'metadata.csv'), 'utf8')).toBe(before);
+      expect(readFileSync(join(outDir, 'v2', 'street-scene_0_10000', 'labels_semantic', '3.png'))).toEqual(firstClip);
+      expect(readdirSync(outDir).sort()).toEqual(['label2idx.json', 'metadata.csv', 'v2']);
+      expect(await validateAvssDataset(outDir)).toEqual([]);
+    } finally {
+      rmSync(jpeg, { recursive: true });
+    }
+  });
+
+  it('refuses a folder sent by the renderer: the export folder is main\'s choice', async () => {
+    const res = await core.handleRequest('export:avss', { videoId: video.videoId, split: 'val', outDir: join(tmp.dir, 'elsewhere') });
+    expect(res).toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringContaining('outDir') } });
+  });
+});
+
+describe('export:preview and export:dataset', () => {
+  it('previews by the window rule, exports COCO into the folder main chose, or the one typed in browser mode', async () => {
+    const request = { format: 'avss', split: { kind: 'all', split: 'test' } } as const;
+    const preview = await core.handleRequest('export:preview', request);
+    expect(preview).toMatchObject({ ok: true, value: { format: 'avss', clips: 2, frames: 20, splits: { train: 0, val: 0, test: 1 } } });
+    const coco = await core.handleRequest('export:dataset', { format: 'coco', split: { kind: 'all', split: 'val' } });
+    expect(coco).toMatchObject({ ok: true, value: { format: 'coco', clips: 1, frames: 12, outDir: join(tmp.dir, 'out') } });
+    const written = JSON.parse(readFileSync(join(tmp.dir, 'out', 'annotations', 'instances_val.json'), 'utf8')) as { images: unknown[] };
+    expect(written.images).toHaveLength(12);
+    const typed = join(tmp.dir, 'typed');
+    const withPath = await core.handleRequest('export:dataset', { ...request, label: 'v1s', outDir: typed });
+    expect(withPath).toMatchObject({ ok: true, value: { outDir: typed, clips: 3, keys: ['street-scene_0_5000', 'street-scene_5000_10000', 'street-scene_7000_12000'] } });
   });
 });
 

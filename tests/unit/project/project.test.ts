@@ -155,4 +155,27 @@ describe('project on disk', () => {
     expect(existsSync(join(dir, '.avs-lock'))).toBe(true);
     await first.close();
   });
+
+  it('keeps edits whose journal write failed in memory, says so, and saves them by the retry', async () => {
+    const listener = recorder();
+    const dir = fresh();
+    const project = await createProject(dir, 'x', { listener });
+    await project.commit([{ op: 'video:add', video: videoDoc('v1', 2) }, { op: 'object:add', videoId: 'v1', object: object(1, 5, 2) }]);
+    await project.flush();
+    // The journal's file handle dies under it (what a vanished disk looks like to the writer).
+    await (project as unknown as { journal: { handle: { close(): Promise<void> } } }).journal.handle.close();
+    await project.commit([{ op: 'pixels', videoId: 'v1', frame: 1, rect: { x: 0, y: 0, w: 2, h: 1 }, after: new Uint16Array([1, 1]) }]);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(project.saveState).toBe('unsaved');
+    expect(listener.notices[0]).toMatchObject({ kind: 'save-failed', level: 'error', message: expect.stringContaining('retried') });
+    await new Promise((r) => setTimeout(r, 3500));
+    expect(project.saveState).toBe('saved');
+    expect(listener.notices.at(-1)).toMatchObject({ kind: 'save-failed', level: 'info', message: expect.stringContaining('works again') });
+    const copy = crashCopy(dir);
+    await project.close();
+    const reopened = await openProject(copy, { listener: recorder() });
+    expect([...(await reopened.raster('v1', 1)).raster.data.subarray(0, 2)]).toEqual([1, 1]);
+    await reopened.close();
+  }, 10_000);
 });
+
