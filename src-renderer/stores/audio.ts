@@ -17,6 +17,13 @@ export const useAudioStore = defineStore('audio', () => {
   const pxPerSec = ref(DEFAULT_PX_PER_SEC);
   /** Left edge of the visible range (s). */
   const scrollSec = ref(0);
+  /**
+   * Width (px) of the time lane, measured once by the audio panel: the waveform, the spectrogram and the sound
+   * timeline all draw second s at (s - scrollSec) * pxPerSec from the left of this lane (one view, one axis).
+   */
+  const laneWidth = ref(600);
+  /** Set once the user zoomed this video by hand: until then a resize re-fits a short video to the lane. */
+  const zoomedByHand = ref(false);
   const view = shallowRef<AudioView | null>(null);
   const loop = ref(false);
   const volume = ref(1);
@@ -41,7 +48,8 @@ export const useAudioStore = defineStore('audio', () => {
     ticket++;
     view.value = null;
     scrollSec.value = 0;
+    zoomedByHand.value = false;
   }
 
-  return { pxPerSec, scrollSec, view, loop, volume, lastLoadMs, load, zoom, clear };
+  return { pxPerSec, scrollSec, laneWidth, zoomedByHand, view, loop, volume, lastLoadMs, load, zoom, clear };
 });
