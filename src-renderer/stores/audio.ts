@@ -11,6 +11,8 @@ import { useErrorStore } from './errors';
 export const MIN_PX_PER_SEC = 2;
 export const MAX_PX_PER_SEC = 400;
 export const DEFAULT_PX_PER_SEC = 40;
+/** The widest view (s) zooming out may reach: the data of wider ranges would take too long to decode. */
+export const MAX_VIEW_SEC = 900;
 
 export const useAudioStore = defineStore('audio', () => {
   const errors = useErrorStore();
@@ -44,6 +46,19 @@ export const useAudioStore = defineStore('audio', () => {
     pxPerSec.value = Math.min(MAX_PX_PER_SEC, Math.max(MIN_PX_PER_SEC, pxPerSec.value * factor));
   }
 
+  /** A zoom the user asked for (buttons, Ctrl + wheel): the fit-to-lane stops following resizes. */
+  function zoomByHand(factor: number): void {
+    zoomedByHand.value = true;
+    zoom(factor);
+    pxPerSec.value = Math.max(pxPerSec.value, laneWidth.value / MAX_VIEW_SEC);
+  }
+
+  /** Scrolls the shared view, kept inside [0, the video's end]. */
+  function scrollBy(deltaSec: number, durationSec: number): void {
+    const visible = laneWidth.value / pxPerSec.value;
+    scrollSec.value = Math.max(0, Math.min(Math.max(0, durationSec - visible), scrollSec.value + deltaSec));
+  }
+
   function clear(): void {
     ticket++;
     view.value = null;
@@ -51,5 +66,5 @@ export const useAudioStore = defineStore('audio', () => {
     zoomedByHand.value = false;
   }
 
-  return { pxPerSec, scrollSec, laneWidth, zoomedByHand, view, loop, volume, lastLoadMs, load, zoom, clear };
+  return { pxPerSec, scrollSec, laneWidth, zoomedByHand, view, loop, volume, lastLoadMs, load, zoom, zoomByHand, scrollBy, clear };
 });

@@ -107,5 +107,11 @@ test('audio panel: drawn, seeks, in sync with the frame', async ({ page }) => {
   await expect.poll(() => panel.getAttribute('data-columns').then(Number)).toBeGreaterThan(0);
   await expect.poll(async () => Number(await panel.getAttribute('data-columns')) <= (await laneBox()).width + 1).toBe(true);
   await expect(aligned).toPass({ timeout: 10_000 });
+
+  // The wheel over the timeline scrolls the one shared view: the lane follows and the axis stays shared.
+  await page.getByTestId('sound-timeline').hover();
+  await page.mouse.wheel(0, 2 * px * 2);
+  await expect.poll(() => panel.getAttribute('data-start-sec').then(Number)).toBeGreaterThan(0);
+  await expect(aligned).toPass({ timeout: 10_000 });
   expect(pageErrors).toEqual([]);
 });
