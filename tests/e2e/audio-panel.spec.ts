@@ -115,3 +115,16 @@ test('audio panel: drawn, seeks, in sync with the frame', async ({ page }) => {
   await expect(aligned).toPass({ timeout: 10_000 });
   expect(pageErrors).toEqual([]);
 });
+
+test('audio panel: a video opened from the command line is fitted once the lane is measured', async ({ page }) => {
+  await server?.stop();
+  server = await startServe(root, ['--open', join(root, 'assets', 'sample.mp4')]);
+  await page.goto(server.url);
+  const panel = page.getByTestId('audio-panel');
+  await expect.poll(() => panel.getAttribute('data-columns').then(Number)).toBeGreaterThan(100);
+  const lane = (await page.locator('[data-testid="audio-panel"] .lane').boundingBox())!;
+  // The whole 10-s video fills the lane; the waveform stops at its end.
+  await expect.poll(() => panel.getAttribute('data-px-per-sec').then(Number)).toBeCloseTo(lane.width / 10, 0);
+  const wave = (await page.getByTestId('waveform').boundingBox())!;
+  expect(wave.width).toBeLessThanOrEqual(lane.width + 1);
+});
