@@ -127,4 +127,10 @@ test('audio panel: a video opened from the command line is fitted once the lane 
   await expect.poll(() => panel.getAttribute('data-px-per-sec').then(Number)).toBeCloseTo(lane.width / 10, 0);
   const wave = (await page.getByTestId('waveform').boundingBox())!;
   expect(wave.width).toBeLessThanOrEqual(lane.width + 1);
+  // Zoomed out, the 10 s take half the lane: the canvases end at 10 s, the rest of the lane is left undrawn.
+  await page.getByTestId('audio-zoom-out').click();
+  const px = Number(await panel.getAttribute('data-px-per-sec'));
+  expect(px * 10).toBeLessThan(lane.width * 0.6);
+  await expect.poll(async () => Math.abs((await page.getByTestId('waveform').boundingBox())!.width - px * 10)).toBeLessThanOrEqual(2);
+  await expect.poll(async () => Math.abs((await page.getByTestId('spectrogram').boundingBox())!.width - px * 10)).toBeLessThanOrEqual(2);
 });
