@@ -1,37 +1,18 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { mount } from '@vue/test-utils';
-import { installApi } from '../../src-renderer/api';
 import ElementPlus from 'element-plus';
 import NoticeArea from '../../src-renderer/components/NoticeArea.vue';
 import ProviderBadge from '../../src-renderer/components/ProviderBadge.vue';
 import { useErrorStore } from '../../src-renderer/stores/errors';
-import { useExportStore } from '../../src-renderer/stores/export';
 import { usePrelabelStore } from '../../src-renderer/stores/prelabel';
-import { useSessionStore } from '../../src-renderer/stores/session';
-import { useUiStore } from '../../src-renderer/stores/ui';
-import { createFakeApi, video } from './fake-api';
 
-describe('export, provider badge and notices', () => {
+describe('provider badge and notices', () => {
   let pinia: ReturnType<typeof createPinia>;
   beforeEach(() => {
     localStorage.clear();
     pinia = createPinia();
     setActivePinia(pinia);
-  });
-
-  it('exports the current video with the chosen split; the folder is main\'s choice, never sent', async () => {
-    const fake = createFakeApi({
-      'video:open': () => video('v'),
-      'prelabel:result': () => null,
-      'export:avss': () => ({ outDir: '/data/avss', uids: ['v_0_5000'], filesWritten: 12, rowsAdded: 1 }),
-    });
-    installApi(fake.api);
-    await useSessionStore().open('/v.mp4');
-    Object.assign(useUiStore().prefs, { split: 'val' });
-    const result = await useExportStore().run();
-    expect(fake.calls.at(-1)?.payload).toEqual({ videoId: 'v', split: 'val' });
-    expect(result?.outDir).toBe('/data/avss');
   });
 
   it('tags a CPU fallback on the badge and explains it once in the notices', async () => {

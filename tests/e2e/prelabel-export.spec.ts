@@ -129,7 +129,8 @@ test('pre-label, correct with brush + eraser + polygon, undo/redo, approve, expo
 
   // Export into the server's fresh --out folder (the page cannot choose another) and validate what landed on disk.
   await page.getByTestId('export').click();
-  await expect(page.getByTestId('export-where')).toContainText('--out');
+  // Left empty, the folder is the server's own --out (the page sends no path).
+  await expect(page.getByTestId('export-folder')).toHaveAttribute('placeholder', /--out/);
   await page.getByTestId('export-run').click();
   await expect(page.getByTestId('export-result')).toBeVisible({ timeout: 60_000 });
   expect(await validateAvssDataset(outDir)).toEqual([]);
