@@ -125,7 +125,7 @@ registerBenchmark({
     const cli = join(import.meta.dirname, '..', '..', 'bin', 'avs-annotator.mjs');
     if (!existsSync(cli)) throw new Error(`${cli} not found`);
     const lines: BenchLine[] = [];
-    for (const minutes of (ctx.extra['long-minutes'] ?? '10,60').split(',').map(Number)) {
+    for (const minutes of (ctx.extra['long-minutes'] ?? '10,60').split(',').map(Number).sort((a, b) => a - b)) {
       ctx.log(`prelabel-rss: ${minutes}-min video`);
       lines.push(await benchPrelabelRss(cli, ctx.model, minutes));
     }
