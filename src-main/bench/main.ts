@@ -8,7 +8,7 @@
  * (see registry.ts for BenchContext: model, device, runs, clip size, extra `--key value` options, log) and add
  * ONE line below: `import './bench-<what>';`. Goals are strings the report can check: "<= 16", ">= 10", "info".
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { appRoot, bundledModelPath } from '../pipeline/app-paths';
@@ -22,14 +22,15 @@ import './bench-prelabel';
 import './bench-floor';
 import './bench-assist';
 import './bench-propagation';
+import './bench-editor';
 import './bench-ccformer';
 import './bench-datasets';
 
 const USAGE = 'usage: npm run bench [-- --only ID,ID (or --suite) --skip ID,ID --model FILE.onnx --runs N --size WxH --device cpu|auto '
-  + '--transport process|thread --out FILE.json --md FILE.md --<benchmark option> VALUE]';
+  + '--transport process|thread --out FILE.json --md FILE.md --from SAVED.json --<benchmark option> VALUE]';
 
 export async function benchMain(argv: string[]): Promise<number> {
-  const known = ['only', 'suite', 'skip', 'model', 'runs', 'size', 'device', 'transport', 'out', 'md'] as const;
+  const known = ['only', 'suite', 'skip', 'model', 'runs', 'size', 'device', 'transport', 'out', 'md', 'from'] as const;
   const { values, tokens } = parseArgs({
     args: argv, strict: false, tokens: true,
     options: Object.fromEntries(known.map((k) => [k, { type: 'string' as const }])),
@@ -46,6 +47,13 @@ export async function benchMain(argv: string[]): Promise<number> {
     extra[token.name] = value;
   }
   const str = (k: (typeof known)[number]): string | undefined => (typeof values[k] === 'string' ? values[k] : undefined);
+  const mdFile = resolve(str('md') ?? join(appRoot(), 'docs', 'performance.md'));
+  const from = str('from');
+  if (from) {
+    // Re-renders the table of a saved run (e.g. after a goal's wording changed) without measuring again.
+    await atomicWriteFile(mdFile, renderMarkdown(JSON.parse(readFileSync(resolve(from), 'utf8')) as BenchReport));
+    return 0;
+  }
   const model = str('model') ? resolve(str('model')!) : bundledModelPath();
   if (!model) {
     process.stderr.write('bench: error: no model: pass --model FILE.onnx (or commit models/ccformer-tiny-synth.onnx)\n');
@@ -88,7 +96,6 @@ export async function benchMain(argv: string[]): Promise<number> {
   }
   report.machine.loadAfter = currentLoad();
   const jsonFile = resolve(str('out') ?? join(appRoot(), '.bench', 'report.json'));
-  const mdFile = resolve(str('md') ?? join(appRoot(), 'docs', 'performance.md'));
   for (const [file, text] of [[jsonFile, `${JSON.stringify(report, null, 2)}\n`], [mdFile, renderMarkdown(report)]] as const) {
     mkdirSync(dirname(file), { recursive: true });
     await atomicWriteFile(file, text);

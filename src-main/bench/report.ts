@@ -22,11 +22,16 @@ export interface BenchReport {
   sections: BenchSection[];
 }
 
-/** true/false against "<= x", ">= x", "< x", "> x", "== x"; null for "info" or a goal it cannot read. */
-export function goalMet(value: number, goal: string): boolean | null {
-  const m = /^\s*(<=|>=|<|>|==)\s*(-?\d+(?:\.\d+)?(?:e[-+]?\d+)?)\s*$/i.exec(goal);
+/**
+ * true/false against "<= x", ">= x", "< x", "> x", "== x", where x is a number or the name of another figure of
+ * the same run ("> copy_iou_1s"); text after it ("<= 2000 (background)") is a remark. null for "info",
+ * "baseline" and goals it cannot read.
+ */
+export function goalMet(value: number, goal: string, figure: (name: string) => number | undefined = () => undefined): boolean | null {
+  const m = /^\s*(<=|>=|<|>|==)\s*(-?\d+(?:\.\d+)?(?:e[-+]?\d+)?|[A-Za-z_][\w.]*)(?:\s+\(.*\))?\s*$/i.exec(goal);
   if (!m) return null;
-  const target = Number(m[2]);
+  const target = /^[A-Za-z_]/.test(m[2]!) ? figure(m[2]!) : Number(m[2]);
+  if (target === undefined) return null;
   switch (m[1]) {
     case '<=': return value <= target;
     case '>=': return value >= target;
@@ -60,13 +65,14 @@ export function renderMarkdown(report: BenchReport): string {
     '| figure | value | unit | goal | met? | note |',
     '|---|---|---|---|---|---|',
   ];
+  const values = new Map(report.sections.flatMap((sec) => sec.lines.map((l) => [l.name, l.value] as const)));
   for (const section of report.sections) {
     if (section.error) {
       out.push(`| **${cell(section.title)}** | failed |  |  | no | ${cell(section.error)} |`);
       continue;
     }
     for (const line of section.lines) {
-      const met = goalMet(line.value, line.goal);
+      const met = goalMet(line.value, line.goal, (name) => values.get(name));
       out.push(`| ${cell(line.name)} | ${formatValue(line.value)} | ${cell(line.unit)} | ${cell(line.goal)} | ${met === null ? '' : met ? 'yes' : '**no**'} | ${cell(line.note ?? '')} |`);
     }
   }

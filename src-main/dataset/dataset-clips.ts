@@ -10,6 +10,7 @@ import type { SplitName } from '../shared/dataset-formats';
 import { soundingClasses } from '../shared/project-model';
 import { throwIfAborted } from '../util/abort';
 import { writeFileDurable } from '../util/atomic-write';
+import { describeFsError } from '../util/fs-errors';
 import { DatasetWriteError } from './clip-masks';
 import type { ExportFrame, ExportSource, ExportVideo } from './export-source';
 import { videoWindows } from './export-plan';
@@ -83,7 +84,10 @@ export function* sourceClips(source: ExportSource, label: ClipLabel, opts: Write
 /** Copies the frame's JPEG to `dest`, refusing one whose size is not the video's display size. */
 export async function copyFrameJpeg(video: ExportVideo, frame: ExportFrame, dest: string): Promise<void> {
   const src = await frame.jpegPath();
-  const bytes = await fs.readFile(src);
+  // A cached frame that cannot be read is named itself (not the dataset folder the staging step would name).
+  const bytes = await fs.readFile(src).catch((err: unknown) => {
+    throw new DatasetWriteError(`${video.name}: frame ${frame.index}: ${describeFsError(err, src)}`, 'io');
+  });
   const size = jpegSize(bytes);
   if (size.width !== video.width || size.height !== video.height) {
     throw new DatasetWriteError(`${video.name}: frame ${frame.index} JPEG is ${size.width}x${size.height}, the video is ${video.width}x${video.height}`);

@@ -11,12 +11,21 @@ import { useErrorStore } from './errors';
 export const MIN_PX_PER_SEC = 2;
 export const MAX_PX_PER_SEC = 400;
 export const DEFAULT_PX_PER_SEC = 40;
+/** The widest view (s) zooming out may reach: the data of wider ranges would take too long to decode. */
+export const MAX_VIEW_SEC = 900;
 
 export const useAudioStore = defineStore('audio', () => {
   const errors = useErrorStore();
   const pxPerSec = ref(DEFAULT_PX_PER_SEC);
   /** Left edge of the visible range (s). */
   const scrollSec = ref(0);
+  /**
+   * Width (px) of the time lane, measured once by the audio panel: the waveform, the spectrogram and the sound
+   * timeline all draw second s at (s - scrollSec) * pxPerSec from the left of this lane (one view, one axis).
+   */
+  const laneWidth = ref(600);
+  /** Set once the user zoomed this video by hand: until then a resize re-fits a short video to the lane. */
+  const zoomedByHand = ref(false);
   const view = shallowRef<AudioView | null>(null);
   const loop = ref(false);
   const volume = ref(1);
@@ -37,11 +46,25 @@ export const useAudioStore = defineStore('audio', () => {
     pxPerSec.value = Math.min(MAX_PX_PER_SEC, Math.max(MIN_PX_PER_SEC, pxPerSec.value * factor));
   }
 
+  /** A zoom the user asked for (buttons, Ctrl + wheel): the fit-to-lane stops following resizes. */
+  function zoomByHand(factor: number): void {
+    zoomedByHand.value = true;
+    zoom(factor);
+    pxPerSec.value = Math.max(pxPerSec.value, laneWidth.value / MAX_VIEW_SEC);
+  }
+
+  /** Scrolls the shared view, kept inside [0, the video's end]. */
+  function scrollBy(deltaSec: number, durationSec: number): void {
+    const visible = laneWidth.value / pxPerSec.value;
+    scrollSec.value = Math.max(0, Math.min(Math.max(0, durationSec - visible), scrollSec.value + deltaSec));
+  }
+
   function clear(): void {
     ticket++;
     view.value = null;
     scrollSec.value = 0;
+    zoomedByHand.value = false;
   }
 
-  return { pxPerSec, scrollSec, view, loop, volume, lastLoadMs, load, zoom, clear };
+  return { pxPerSec, scrollSec, laneWidth, zoomedByHand, view, loop, volume, lastLoadMs, load, zoom, zoomByHand, scrollBy, clear };
 });

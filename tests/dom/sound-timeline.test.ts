@@ -2,6 +2,7 @@
 // click / drag / keys make the right object:update edits, checks jump to their frame and object.
 import { describe, expect, it } from 'vitest';
 import { mount } from '@vue/test-utils';
+import ElementPlus from 'element-plus';
 import SoundTimeline from '../../src-renderer/components/audio/SoundTimeline.vue';
 import ChecksPanel from '../../src-renderer/components/audio/ChecksPanel.vue';
 import type { Edit, ProjectObject } from '../../src-main/shared/project-model';
@@ -24,6 +25,9 @@ describe('sound timeline', () => {
     expect(w.findAll('[data-testid="sound-cell"]')).toHaveLength(10);
     expect(cell(w, 4, 0).attributes('aria-pressed')).toBe('true');
     expect(cell(w, 4, 1).attributes('aria-pressed')).toBe('false');
+    // On the audio panel's axis: second s starts at (s - scrollSec) * pxPerSec and is pxPerSec wide.
+    expect(cell(w, 4, 3).attributes('style')).toContain('left: 60px');
+    expect(cell(w, 4, 3).attributes('style')).toContain('width: 20px');
     w.unmount();
   });
 
@@ -70,6 +74,7 @@ describe('checks panel', () => {
         listen: { videoId: 'v1', start: 0, threshold: 0.1, seconds: [{ index: 0, labelled: 50, changed: 0.02, flagged: true }, { index: 1, labelled: 40, changed: 0.8, flagged: false }] },
         busy: false, canListen: true,
       },
+      global: { plugins: [ElementPlus] },
     });
     const items = w.findAll('[data-testid="check-item"]');
     expect(items).toHaveLength(2);
@@ -79,7 +84,8 @@ describe('checks panel', () => {
     expect(w.emitted('listen')).toHaveLength(1);
     expect(w.get('[data-second="0"]').attributes('data-flagged')).toBe('true');
     expect(w.get('[data-second="0"]').text()).toContain('does not depend on the sound');
-    await w.get('[data-testid="checks-filter"]').setValue('unreviewed');
+    // The filter is an Element Plus select: pick through its v-model, as its dropdown does.
+    await w.findComponent({ name: 'ElSelect' }).setValue('unreviewed');
     expect(w.findAll('[data-testid="check-item"]')).toHaveLength(1);
   });
 });

@@ -46,6 +46,35 @@ test('audio panel: drawn, seeks, in sync with the frame', async ({ page }) => {
   const spec = await drawn(page.getByTestId('spectrogram'));
   expect(spec.colours).toBeGreaterThan(20); // a real spectrogram, not a flat fill
 
+  // A short video opens fitted: its whole length fills the lane and nothing is drawn past its end.
+  const laneBox = async (): Promise<{ x: number; width: number }> => (await page.locator('[data-testid="audio-panel"] .lane').boundingBox())!;
+  const fitted = Number(await panel.getAttribute('data-px-per-sec'));
+  const duration = 10; // assets/sample.mp4
+  expect(Math.abs(fitted * duration - (await laneBox()).width)).toBeLessThanOrEqual(1);
+  const waveBox = (await page.getByTestId('waveform').boundingBox())!;
+  expect(waveBox.width).toBeLessThanOrEqual(fitted * duration + 1);
+  expect(Math.abs(waveBox.x - (await laneBox()).x)).toBeLessThanOrEqual(1);
+
+  // One time axis: the left edge of the timeline's second k is the waveform's x for second k (within 1 px).
+  await page.getByTestId('new-object').click();
+  const aligned = async (): Promise<void> => {
+    const scale = Number(await panel.getAttribute('data-px-per-sec'));
+    const start = Number(await panel.getAttribute('data-start-sec'));
+    const wave = (await page.getByTestId('waveform').boundingBox())!;
+    const cells = page.getByTestId('sound-cell');
+    const count = await cells.count();
+    expect(count).toBeGreaterThan(1);
+    for (let i = 0; i < count; i++) {
+      const cell = cells.nth(i);
+      const k = Number(await cell.getAttribute('data-second'));
+      const box = await cell.boundingBox();
+      if (!box || box.x > wave.x + wave.width) continue;
+      expect(Math.abs(box.x - (wave.x + (k - start) * scale)), `second ${k}`).toBeLessThanOrEqual(1);
+    }
+  };
+  await expect(page.getByTestId('sound-cell').first()).toBeVisible();
+  await aligned();
+
   // Click inside second 3 of the lane: frame 3 is shown, second 3 is highlighted, the video is at 3 s.
   const px = Number(await panel.getAttribute('data-px-per-sec'));
   const lane = page.locator('[data-testid="audio-panel"] .lane');
@@ -75,5 +104,33 @@ test('audio panel: drawn, seeks, in sync with the frame', async ({ page }) => {
   // Zoom in: twice the pixels per second, redrawn for the new range.
   await page.getByTestId('audio-zoom-in').click();
   await expect(panel).toHaveAttribute('data-px-per-sec', String(px * 2));
+  await expect.poll(() => panel.getAttribute('data-columns').then(Number)).toBeGreaterThan(0);
+  await expect.poll(async () => Number(await panel.getAttribute('data-columns')) <= (await laneBox()).width + 1).toBe(true);
+  await expect(aligned).toPass({ timeout: 10_000 });
+
+  // The wheel over the timeline scrolls the one shared view: the lane follows and the axis stays shared.
+  await page.getByTestId('sound-timeline').hover();
+  await page.mouse.wheel(0, 2 * px * 2);
+  await expect.poll(() => panel.getAttribute('data-start-sec').then(Number)).toBeGreaterThan(0);
+  await expect(aligned).toPass({ timeout: 10_000 });
   expect(pageErrors).toEqual([]);
+});
+
+test('audio panel: a video opened from the command line is fitted once the lane is measured', async ({ page }) => {
+  await server?.stop();
+  server = await startServe(root, ['--open', join(root, 'assets', 'sample.mp4')]);
+  await page.goto(server.url);
+  const panel = page.getByTestId('audio-panel');
+  await expect.poll(() => panel.getAttribute('data-columns').then(Number)).toBeGreaterThan(100);
+  const lane = (await page.locator('[data-testid="audio-panel"] .lane').boundingBox())!;
+  // The whole 10-s video fills the lane; the waveform stops at its end.
+  await expect.poll(() => panel.getAttribute('data-px-per-sec').then(Number)).toBeCloseTo(lane.width / 10, 0);
+  const wave = (await page.getByTestId('waveform').boundingBox())!;
+  expect(wave.width).toBeLessThanOrEqual(lane.width + 1);
+  // Zoomed out, the 10 s take half the lane: the canvases end at 10 s, the rest of the lane is left undrawn.
+  await page.getByTestId('audio-zoom-out').click();
+  const px = Number(await panel.getAttribute('data-px-per-sec'));
+  expect(px * 10).toBeLessThan(lane.width * 0.6);
+  await expect.poll(async () => Math.abs((await page.getByTestId('waveform').boundingBox())!.width - px * 10)).toBeLessThanOrEqual(2);
+  await expect.poll(async () => Math.abs((await page.getByTestId('spectrogram').boundingBox())!.width - px * 10)).toBeLessThanOrEqual(2);
 });

@@ -21,6 +21,12 @@ describe('performance report', () => {
     expect(goalMet(20, '< 20')).toBe(false);
     expect(goalMet(1.4e-6, '<= 1e-4')).toBe(true);
     expect(goalMet(3, 'info')).toBeNull();
+    expect(goalMet(1500, '<= 2000 (background)')).toBe(true);
+    const others = (name: string) => ({ copy_iou_1s: 0.39 } as Record<string, number>)[name];
+    expect(goalMet(0.56, '> copy_iou_1s', others)).toBe(true);
+    expect(goalMet(0.3, '> copy_iou_1s', others)).toBe(false);
+    expect(goalMet(0.3, '> unknown_figure', others)).toBeNull();
+    expect(goalMet(0.39, 'baseline')).toBeNull();
   });
 
   it('renders one table with the machine, its load, and met? per figure', () => {
@@ -46,7 +52,9 @@ describe('performance report', () => {
     expect(simdFlags('processor: 0\nflags\t\t: fpu sse4_2 avx avx2 fma avx512f\n')).toEqual(['sse4_2', 'avx', 'avx2', 'fma', 'avx512f']);
     expect(parseBenchLines('bench: warming up\n{"name": "t.eager_s", "value": 0.2, "unit": "s", "goal": null}\nnot json {\n'))
       .toEqual([{ name: 't.eager_s', value: 0.2, unit: 's', goal: 'info' }]);
-    expect(registeredBenchmarks().map((b) => b.id).sort()).toEqual(['audio-panel', 'ccformer', 'click', 'floor', 'prelabel', 'project', 'propagation']);
+    const ids = registeredBenchmarks().map((b) => b.id);
+    expect(ids).toEqual(expect.arrayContaining(['project', 'prelabel', 'floor', 'click', 'audio-panel', 'propagation', 'editor', 'ccformer']));
+    expect(new Set(ids).size).toBe(ids.length);
     expect(() => registerBenchmark({ id: 'floor', title: 'again', run: async () => [] })).toThrow(/registered twice/);
   });
 

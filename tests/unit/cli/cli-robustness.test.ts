@@ -54,7 +54,8 @@ afterAll(() => {
 describe('refused at once with one line and exit 2', () => {
   const cases: [string, () => string[], RegExp][] = [
     ['a FIFO as the video', () => [join(tmp.dir, 'pipe.mp4'), '--model', model], /pipe\.mp4: is a named pipe \(FIFO\), not a video file$/],
-    ['a folder as the video', () => [tmp.dir, '--model', model], /: is a folder, not a video file$/],
+    // A folder is a list of videos (every video file in it): a FIFO among them is refused by name, at once.
+    ['a folder holding a FIFO named .mp4', () => [tmp.dir, '--model', model], /pipe\.mp4: is a named pipe \(FIFO\), not a video file$/],
     ['a device as the video', () => ['/dev/zero', '--model', model], /\/dev\/zero: is a device, not a video file$/],
     ['a FIFO as the model', () => [clip, '--model', join(tmp.dir, 'pipe.onnx')], /pipe\.onnx: is a named pipe \(FIFO\), not a model file$/],
     ['a folder as the model', () => [clip, '--model', tmp.dir], /: is a folder, not a model file$/],
@@ -118,19 +119,20 @@ describe('videos that are not what they seem', () => {
   }, 60_000);
 
   it('a video without an audio track is labelled as silent and says so', async () => {
-    const file = makeVideo(join(tmp.dir, 'mute.mp4'), { seconds: 3, width: 96, height: 64, audio: false });
+    const file = makeVideo(join(tmp.dir, 'mute.mp4'), { seconds: 10, width: 96, height: 64, audio: false });
     const out = join(tmp.dir, 'mute-ds');
     const res = await run(['prelabel', file, '--model', model, '--out', out, '--device', 'cpu', '--json']);
     expect(res.code).toBe(0);
     expect(res.stderr).toMatch(/warn: \S*mute\.mp4: has no audio track: pre-labelled as silent \(no sounding objects\)/);
     expect((JSON.parse(res.stdout) as { classes: string[] }).classes).toEqual([]);
-    expect(readFileSync(join(out, 'metadata.csv'), 'utf8').split('\n')[1]).toBe('mute,mute_0_3000,0,0,,train,v2');
+    expect(readFileSync(join(out, 'metadata.csv'), 'utf8').split('\n')[1]).toBe('mute,mute_0_10000,0,0,,train,v2');
   }, 60_000);
 });
 
 describe('Ctrl+C', () => {
   it('ends a real run with exit 130 at any moment: children killed, work folder removed', async () => {
-    const long = makeVideo(join(tmp.dir, 'long-run.mp4'), { seconds: 40, width: 160, height: 120 });
+    // Long enough that no run finishes before its signal, even on a fast idle machine (40 s took < 3 s).
+    const long = makeVideo(join(tmp.dir, 'long-run.mp4'), { seconds: 240, width: 160, height: 120 });
     const procTmp = join(tmp.dir, 'proc-tmp');
     mkdirSync(procTmp);
     // From just after start-up (node itself must be running to catch a signal) to deep in the pre-label.

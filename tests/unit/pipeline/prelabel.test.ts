@@ -102,7 +102,7 @@ describe('prelabelVideo', () => {
   it('exports an AVSS dataset the validator accepts, and re-exporting never doubles rows', async () => {
     const outDir = join(tmp.dir, 'out'); // main's choice (browser mode: --out); the renderer sends no path
     const first = await core.handleRequest('export:avss', { videoId: video.videoId, split: 'val' });
-    expect(first).toMatchObject({ ok: true, value: { uids: ['street-scene_0_10000', 'street-scene_10000_12000'], rowsAdded: 2 } });
+    expect(first).toMatchObject({ ok: true, value: { uids: ['street-scene_0_10000', 'street-scene_2000_12000'], rowsAdded: 2 } });
     expect(await validateAvssDataset(outDir)).toEqual([]);
     const edited = decodePng(readFileSync(join(outDir, 'v2', 'street-scene_0_10000', 'labels_semantic', '3.png')));
     expect(edited.data[0]).toBe(5);
@@ -123,7 +123,7 @@ describe('prelabelVideo', () => {
     try {
       // Window 1 (0-10 s) stages fine, window 2 fails: nothing of this export may become visible.
       const failed = await core.handleRequest('export:avss', { videoId: video.videoId, split: 'test' });
-      expect(failed).toMatchObject({ ok: false, error: { code: 'io', message: expect.stringMatching(/street-scene_2000_12000: is a folder, not a file$/) } });
+      expect(failed).toMatchObject({ ok: false, error: { code: 'io', message: expect.stringMatching(/street-scene: frame 11: \S+11\.jpg: is a folder, not a file$/) } });
       expect(readFileSync(join(outDir, 'metadata.csv'), 'utf8')).toBe(before);
       expect(readFileSync(join(outDir, 'v2', 'street-scene_0_10000', 'labels_semantic', '3.png'))).toEqual(firstClip);
       expect(readdirSync(outDir).sort()).toEqual(['label2idx.json', 'metadata.csv', 'v2']);
