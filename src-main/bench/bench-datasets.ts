@@ -7,6 +7,7 @@
  *    inference worker together, sampled from /proc every 100 ms) on an N-minute 1080p video with sound; goal
  *    <= 1024 MB and flat in the video's length. The long videos are one generated minute repeated by stream
  *    copy (cheap to make; every frame is still decoded). Linux only (/proc). Lengths: `--long-minutes 10,60`.
+ *  - prelabel_peak_rss_growth_mb: the longest length's peak minus the shortest's, so "flat" is a number.
  * Registered as `export` and `prelabel-rss` (`npm run bench -- --only export,prelabel-rss`).
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -124,9 +125,16 @@ registerBenchmark({
     const cli = join(import.meta.dirname, '..', '..', 'bin', 'avs-annotator.mjs');
     if (!existsSync(cli)) throw new Error(`${cli} not found`);
     const lines: BenchLine[] = [];
-    for (const minutes of (ctx.extra['long-minutes'] ?? '10,60').split(',').map(Number)) {
+    for (const minutes of (ctx.extra['long-minutes'] ?? '10,60').split(',').map(Number).sort((a, b) => a - b)) {
       ctx.log(`prelabel-rss: ${minutes}-min video`);
       lines.push(await benchPrelabelRss(cli, ctx.model, minutes));
+    }
+    if (lines.length >= 2) {
+      const [shortest, longest] = [lines[0]!, lines[lines.length - 1]!];
+      lines.push({
+        name: 'prelabel_peak_rss_growth_mb', value: longest.value - shortest.value, unit: 'MB', goal: '<= 64 (flat in length)',
+        note: `${longest.name} minus ${shortest.name} (sampling noise is a few tens of MB on a loaded machine)`,
+      });
     }
     return lines;
   },

@@ -2,9 +2,9 @@
  * streamFrames: the frames shown at given instants, as rgb24 at a target size, from ONE ffmpeg process per pass.
  *
  * How "the last frame with pts <= t" is found exactly (variable frame rate, B-frames, odd start times):
- * ffmpeg decodes every frame (it must anyway: inter-coded video), autorotates, rescales timestamps to
+ * ffmpeg decodes every frame (it must anyway: inter-coded video), rescales timestamps to
  * microseconds (settb=AVTB), keeps only frames inside a short window [t - w, t] before each instant (select:
- * cheap, no scaling for the rest), scales those to the target size and prints their pts through `showinfo` on
+ * cheap, no scaling for the rest), turns those as displayed (orientationFilters: rotation and flips), scales them to the target size and prints their pts through `showinfo` on
  * stderr while the pixels go to stdout (`-vsync 0` keeps the two in 1:1 order). Node keeps only the previous
  * frame: when a frame past the next instant arrives, the previous one is that instant's frame. Because every
  * frame inside the window reaches Node, the answer is exact whenever the window holds a frame; instants whose
@@ -18,7 +18,7 @@
  * Memory: two frame buffers (the one being filled and the previous), plus a copy per delivered frame.
  */
 import { resolveFfmpeg } from './ffmpeg-binaries';
-import { probeVideo, type VideoProbe } from './probe';
+import { orientationFilters, probeVideo, type VideoProbe } from './probe';
 import { lastErrorLine, MediaError, startTool } from './run-tool';
 import { CancelledError, throwIfAborted } from '../util/abort';
 
@@ -55,7 +55,8 @@ const SHOWINFO = /Parsed_showinfo.*\bn:\s*\d+\s+pts:\s*(-?\d+)/;
 
 /** Input arguments shared with writeFrameJpegs, so both select the same frames with the same timestamps. */
 export function inputArgs(file: string, probe: VideoProbe, firstTimeSec: number): string[] {
-  const args = ['-hide_banner', '-nostats', '-copyts'];
+  // The display matrix is applied by orientationFilters (flips included), not by ffmpeg's autorotate.
+  const args = ['-hide_banner', '-nostats', '-copyts', '-noautorotate'];
   if (firstTimeSec >= SEEK_MIN_SEC) {
     // -ss counts from the format start; the video may start later, which only makes this more conservative.
     const ss = Math.max(0, probe.startSec - probe.formatStartSec + firstTimeSec - SEEK_MARGIN_SEC);
@@ -63,6 +64,11 @@ export function inputArgs(file: string, probe: VideoProbe, firstTimeSec: number)
   }
   args.push('-i', file, '-map', '0:v:0', '-an', '-sn', '-dn');
   return args;
+}
+
+/** The filters after frame selection that make a frame look as displayed, ending with a comma (or empty). */
+export function orientArgs(probe: VideoProbe): string {
+  return orientationFilters(probe).map((f) => `${f},`).join('');
 }
 
 /** Absolute bound (µs) of instant t: frames with pts <= bound are "at or before t" (1 µs slack for rounding). */
@@ -87,7 +93,7 @@ async function runPass(p: Pass, opts: FrameStreamOptions, picks: FramePick[], on
   const last = bounds[bounds.length - 1]!;
   const keep = windowUs === undefined ? [] : bounds.map((b) => `between(pts,${b - windowUs},${b})`);
   const select = windowUs === undefined ? '' : `select='${[...keep, `gt(pts,${last})`].join('+')}',`;
-  const filter = `settb=AVTB,${select}scale=${opts.width}:${opts.height}:flags=${opts.scaler ?? 'bilinear'},format=rgb24,showinfo`;
+  const filter = `settb=AVTB,${select}${orientArgs(probe)}scale=${opts.width}:${opts.height}:flags=${opts.scaler ?? 'bilinear'},format=rgb24,showinfo`;
   const args = [...inputArgs(p.file, probe, times[order[0]!]!), '-vf', filter, '-vsync', '0', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'];
   const ptsQueue: number[] = [];
   let partial = '';

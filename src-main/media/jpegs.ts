@@ -7,7 +7,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { resolveFfmpeg } from './ffmpeg-binaries';
-import { inputArgs, streamFrames, type FramePick } from './frames';
+import { inputArgs, orientArgs, streamFrames, type FramePick } from './frames';
 import { probeVideo, type VideoProbe } from './probe';
 import { lastErrorLine, MediaError, startTool } from './run-tool';
 import { CancelledError } from '../util/abort';
@@ -75,7 +75,7 @@ async function encodeBatch(
 ): Promise<void> {
   const firstRel = ptsUs[0]! / 1e6 - probe.startSec;
   const select = ptsUs.map((p) => `eq(pts,${p})`).join('+');
-  const filter = `settb=AVTB,select='${select}',scale=${o.width}:${o.height}:flags=bicubic`;
+  const filter = `settb=AVTB,select='${select}',${orientArgs(probe)}scale=${o.width}:${o.height}:flags=bicubic`;
   const args = [
     ...inputArgs(file, probe, firstRel), '-vf', filter, '-vsync', '0', '-frames:v', String(ptsUs.length),
     '-q:v', String(o.quality), '-pix_fmt', 'yuvj420p', '-f', 'image2', '-start_number', '0', '-y', pattern,

@@ -1,6 +1,6 @@
 /**
  * ffprobe wrapper: the facts the pipeline needs about a video, with display geometry already resolved
- * (rotation from the display matrix or the legacy `rotate` tag, non-square pixels), and one-line errors that
+ * (rotation and mirroring from the display matrix or the legacy `rotate` tag, non-square pixels), and one-line errors that
  * name the file (missing, not a video, unreadable) because users see them verbatim.
  */
 import { FileStepError } from '../util/fs-errors';
@@ -25,6 +25,8 @@ export interface VideoProbe {
   height: number;
   /** Clockwise rotation applied for display, as ffmpeg's autorotate does: 0, 90, 180 or 270. */
   rotation: 0 | 90 | 180 | 270;
+  /** The display matrix mirrors the picture: after `rotation`, it is flipped left-right (see orientationFilters). */
+  mirrored: boolean;
   hasAudio: boolean;
   /** Presentation time (s) of the first video frame in the file's timeline; times elsewhere are relative to it. */
   startSec: number;
@@ -38,7 +40,7 @@ export interface VideoProbe {
   frameCount?: number;
 }
 
-interface ProbeStream {
+export interface ProbeStream {
   codec_type?: string;
   codec_name?: string;
   width?: number;
@@ -50,7 +52,7 @@ interface ProbeStream {
   duration?: string;
   nb_frames?: string;
   tags?: Record<string, string>;
-  side_data_list?: { side_data_type?: string; rotation?: number }[];
+  side_data_list?: { side_data_type?: string; rotation?: number; displaymatrix?: string }[];
   disposition?: { attached_pic?: number };
 }
 
@@ -73,15 +75,55 @@ function seconds(text: string | undefined): number {
 }
 
 /**
- * Clockwise display rotation. The display matrix (ffprobe "rotation") is counter-clockwise, so we negate it as
- * ffmpeg's own autorotate does; the legacy `rotate` tag (old muxers and ffprobe builds) is already clockwise.
+ * The display matrix's 2x2 part [a b; c d] (ffmpeg row order: x' = a x + c y, y' = b x + d y, y pointing down),
+ * read from ffprobe's hex-dump text (three rows "0000000N: m0 m1 m2"); null when absent or unreadable.
  */
-export function displayRotation(stream: ProbeStream): 0 | 90 | 180 | 270 {
-  const matrix = stream.side_data_list?.find((d) => typeof d.rotation === 'number')?.rotation;
+export function displayMatrix(text: string | undefined): { a: number; b: number; c: number; d: number } | null {
+  if (!text) return null;
+  const values = text.split('\n').filter((l) => l.includes(':')).flatMap((l) => l.slice(l.indexOf(':') + 1).trim().split(/\s+/).map(Number));
+  if (values.length !== 9 || values.some((n) => !Number.isFinite(n))) return null;
+  return { a: values[0]!, b: values[1]!, c: values[3]!, d: values[4]! };
+}
+
+const QUARTERS = [0, 90, 180, 270] as const;
+const quarterOf = (degrees: number): 0 | 90 | 180 | 270 => QUARTERS[((Math.round(degrees / 90) % 4) + 4) % 4]!;
+
+/**
+ * Clockwise display rotation and mirroring. Every display matrix of quarter turns and flips is a rotation R,
+ * optionally followed by a left-right flip H = diag(-1, 1); a negative determinant says the flip is there, and
+ * then H * M = [-a -c; b d] is the rotation. ffprobe's "rotation" alone is counter-clockwise and blind to flips
+ * (an h-flipped matrix reads as 180); the legacy `rotate` tag (old muxers and ffprobe builds) is clockwise.
+ */
+export function displayOrientation(stream: Pick<ProbeStream, 'side_data_list' | 'tags'>): { rotation: 0 | 90 | 180 | 270; mirrored: boolean } {
+  const side = stream.side_data_list?.find((d) => typeof d.rotation === 'number' || d.displaymatrix !== undefined);
+  const m = displayMatrix(side?.displaymatrix);
+  if (m) {
+    const mirrored = m.a * m.d - m.b * m.c < 0;
+    return { rotation: quarterOf((Math.atan2(m.b, mirrored ? -m.a : m.a) * 180) / Math.PI), mirrored };
+  }
   const tag = rational(stream.tags?.['rotate']);
-  const cw = matrix !== undefined ? -matrix : Number.isFinite(tag) ? tag : 0;
-  const quarter = ((Math.round(cw / 90) % 4) + 4) % 4;
-  return ([0, 90, 180, 270] as const)[quarter]!;
+  const cw = side?.rotation !== undefined ? -side.rotation : Number.isFinite(tag) ? tag : 0;
+  return { rotation: quarterOf(cw), mirrored: false };
+}
+
+/** Clockwise display rotation (see displayOrientation). */
+export function displayRotation(stream: ProbeStream): 0 | 90 | 180 | 270 {
+  return displayOrientation(stream).rotation;
+}
+
+/**
+ * ffmpeg filters that turn decoded frames into displayed ones. Decoding runs with -noautorotate and these
+ * instead: ffmpeg 5.1's autorotate ignores flips and later builds apply them, so only our own filters make every
+ * build show the same picture as players do.
+ */
+export function orientationFilters(probe: Pick<VideoProbe, 'rotation' | 'mirrored'>): string[] {
+  const turned: Record<VideoProbe['rotation'], [string[], string[]]> = {
+    0: [[], ['hflip']],
+    90: [['transpose=clock'], ['transpose=cclock_flip']],
+    180: [['hflip', 'vflip'], ['vflip']],
+    270: [['transpose=cclock'], ['transpose=clock_flip']],
+  };
+  return turned[probe.rotation][probe.mirrored ? 1 : 0];
 }
 
 async function checkReadable(file: string): Promise<void> {
@@ -120,7 +162,7 @@ export async function probeVideo(file: string, signal?: AbortSignal): Promise<Vi
   const avgFps = rational(video.avg_frame_rate);
   const rFps = rational(video.r_frame_rate);
   const fps = Number.isFinite(avgFps) && avgFps > 0 ? avgFps : Number.isFinite(rFps) && rFps > 0 ? rFps : 25;
-  const rotation = displayRotation(video);
+  const { rotation, mirrored } = displayOrientation(video);
   const sar = rational(video.sample_aspect_ratio);
   // Non-square pixels: display width = stored width * SAR (height kept), as players show it.
   const sarWidth = Number.isFinite(sar) && sar > 0 ? Math.max(1, Math.round(video.width * sar)) : video.width;
@@ -138,6 +180,7 @@ export async function probeVideo(file: string, signal?: AbortSignal): Promise<Vi
     width: sideways ? video.height : sarWidth,
     height: sideways ? sarWidth : video.height,
     rotation,
+    mirrored,
     hasAudio: audio !== undefined,
     startSec: start,
     ...(audio && Number.isFinite(audioStart) ? { audioStartSec: audioStart } : {}),

@@ -21,8 +21,14 @@ import type { ProjectLock } from './lock';
 import { serializeManifest, writeManifest } from './manifest-file';
 import { encodeRaster, readRasterFile } from './raster-file';
 
-/** Clean rasters kept in memory (a 1080p raster is 4 MB); dirty ones are never evicted before they are saved. */
-const CLEAN_RASTERS_KEPT = 48;
+/**
+ * Memory for clean cached rasters (a 1080p raster is 4 MB: 64 MB keeps 16 of them, 360p keeps 140), least
+ * recently used evicted first; dirty ones are pinned until a compaction has written them. A byte budget, not a
+ * count, so the cache costs the same for any video size (48 rasters were 200 MB at 1080p).
+ */
+const CLEAN_RASTER_BYTES = 64 * 1024 * 1024;
+/** However large the frames, the editor's frame and its neighbours stay cached. */
+const CLEAN_RASTERS_MIN = 3;
 /** Compaction runs this long after the last change, and at least this often while changes keep coming. */
 const COMPACT_IDLE_MS = 1500;
 const COMPACT_MAX_WAIT_MS = 10_000;
@@ -161,7 +167,10 @@ export class Project {
       for (const frame of frames) {
         const bytes = await encodeRaster(frame.raster);
         await atomicWriteFile(maskPath(this.dir, videoId, frame.index), bytes);
-        this.remember(`${videoId}/${frame.index}`, { raster: frame.raster, dirtySeq: 0 });
+        // A cached copy is replaced; others are not cached: a long pre-label would otherwise push out the
+        // rasters the editor is using, for frames nobody may open (they are read from their files on use).
+        const key = `${videoId}/${frame.index}`;
+        if (this.rasters.has(key)) this.remember(key, { raster: frame.raster, dirtySeq: 0 });
         written.push({ index: frame.index, timeSec: frame.timeSec, source: frame.source, maskBytes: bytes.length });
       }
       return this.commitNow([{ op: 'frames:write', videoId: video.id, frames: written, objects, nextObjectId }]);
@@ -296,10 +305,14 @@ export class Project {
   private remember(key: string, entry: CachedRaster): void {
     this.rasters.delete(key);
     this.rasters.set(key, entry);
+    // Map order is use order (load() re-inserts on a hit): walk from the most recent, keep within the budget.
     let clean = 0;
+    let bytes = 0;
     for (const [k, e] of [...this.rasters].reverse()) {
       if (e.dirtySeq !== 0) continue;
-      if (++clean > CLEAN_RASTERS_KEPT) this.rasters.delete(k);
+      clean++;
+      bytes += e.raster.data.byteLength;
+      if (clean > CLEAN_RASTERS_MIN && bytes > CLEAN_RASTER_BYTES) this.rasters.delete(k);
     }
   }
 

@@ -87,6 +87,25 @@ export async function makeRotatedVideo(file: string): Promise<void> {
   await fs.rm(plain);
 }
 
+/**
+ * A 64x32 video whose only content is a white square in the stored top-left corner, with the track's display
+ * matrix set to `matrix` ([a, b, c, d], the 2x2 part in ffmpeg's order, entries -1/0/1). ffmpeg 5.1 cannot write
+ * a flip (no -display_hflip), so the tkhd matrix of the MP4 is patched in place, as a phone or editor writes it.
+ */
+export async function makeMatrixVideo(file: string, matrix: [number, number, number, number]): Promise<void> {
+  await ffmpeg(['-f', 'lavfi', '-i', 'color=black:size=64x32:rate=5:duration=1,drawbox=x=0:y=0:w=12:h=12:color=white:t=fill',
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', file]);
+  const bytes = await fs.readFile(file);
+  const at = bytes.indexOf('tkhd');
+  if (at < 0) throw new Error(`${file}: no tkhd box`);
+  // Matrix offset after the box type: version/flags, times, track id, duration (v0: 20 bytes, v1: 32), 16 more.
+  const base = at + 4 + 4 + (bytes[at + 4] === 1 ? 32 : 20) + 16;
+  const [a, b, c, d] = matrix;
+  const entries = [a * 65536, b * 65536, 0, c * 65536, d * 65536, 0, 0, 0, 0x40000000];
+  entries.forEach((value, i) => bytes.writeInt32BE(value, base + i * 4));
+  await fs.writeFile(file, bytes);
+}
+
 /** Magnitude of the discrete-time Fourier transform of `x` at `hz` (naive; tests only). */
 export function toneMagnitude(x: Float32Array, hz: number, rate: number): number {
   let re = 0;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { frameIndexAt, frameSampleTimes, probeVideo, resolveFfmpeg, streamFrames, type FramePick } from '../../../src-main/media';
 import { spawnEnvFor } from '../../../src-main/media/ffmpeg-binaries';
 import { CancelledError } from '../../../src-main/util/abort';
-import { decodeCounter, makeCounterVideo, makeRotatedVideo, makeTempDir, makeVfrVideo } from '../helpers/media-fixtures';
+import { decodeCounter, makeCounterVideo, makeMatrixVideo, makeRotatedVideo, makeTempDir, makeVfrVideo } from '../helpers/media-fixtures';
 
 let dir = '';
 // VFR timeline (s): steady 10 fps, a 0.6 s gap, 20 fps, then a 1.4 s freeze (two instants share a frame).
@@ -23,6 +23,10 @@ beforeAll(async () => {
     makeCounterVideo(path.join(dir, 'odd.mp4'), { width: 321, height: 241, rate: 10, seconds: 2, pixFmt: 'yuv444p' }),
     makeCounterVideo(path.join(dir, 'start.ts'), { width: 64, height: 48, rate: 25, seconds: 3, extra: ['-f', 'mpegts'] }),
     makeRotatedVideo(path.join(dir, 'rot.mp4')),
+    makeMatrixVideo(path.join(dir, 'hflip.mp4'), [-1, 0, 0, 1]),
+    makeMatrixVideo(path.join(dir, 'vflip.mp4'), [1, 0, 0, -1]),
+    // x' = -y, y' = -x: a quarter turn plus a mirror (transpose=clock_flip).
+    makeMatrixVideo(path.join(dir, 'antitranspose.mp4'), [0, -1, -1, 0]),
     makeVfrVideo(path.join(dir, 'vfr.mp4'), VFR_PTS),
     makeCounterVideo(path.join(dir, 'r16.mp4'), { width: 32, height: 24, rate: 16, seconds: 3 }),
   ]);
@@ -104,6 +108,22 @@ describe('streamFrames', () => {
     // Stored top-left square; ffmpeg shows this file turned 90 degrees counter-clockwise: it lands bottom-left.
     expect(at(3, 60)).toBeGreaterThan(200);
     expect(Math.max(at(28, 3), at(3, 3), at(28, 60))).toBeLessThan(40);
+  });
+
+  // The stored white square is top-left (12 px of 64x32); each flip must put it where players show it.
+  it.each([
+    ['hflip.mp4', { rotation: 0, mirrored: true, width: 64, height: 32 }, [60, 3], [[3, 3], [60, 28]]],
+    ['vflip.mp4', { rotation: 180, mirrored: true, width: 64, height: 32 }, [3, 28], [[3, 3], [60, 28]]],
+    ['antitranspose.mp4', { rotation: 270, mirrored: true, width: 32, height: 64 }, [28, 60], [[3, 3], [3, 60], [28, 3]]],
+  ] as const)('honours a display-matrix flip (%s)', async (name, orientation, bright, dark) => {
+    const file = path.join(dir, name);
+    const probe = await probeVideo(file);
+    expect({ rotation: probe.rotation, mirrored: probe.mirrored, width: probe.width, height: probe.height }).toEqual(orientation);
+    let rgb: Uint8Array = new Uint8Array(0);
+    await streamFrames(file, [0.5], { width: probe.width, height: probe.height, probe }, (_, data) => { rgb = data; });
+    const at = ([x, y]: readonly [number, number]): number => rgb[(y * probe.width + x) * 3]!;
+    expect(at(bright)).toBeGreaterThan(200);
+    for (const p of dark) expect(at(p)).toBeLessThan(40);
   });
 
   it('waits for an async sink (back-pressure) and stops ffmpeg when cancelled', async () => {

@@ -1,8 +1,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { frameSampleTimes, probeVideo, resolveFfmpeg, SAMPLE_PHASE, MediaError } from '../../../src-main/media';
-import { ffmpeg, makeCounterVideo, makeRotatedVideo, makeTempDir } from '../helpers/media-fixtures';
+import { displayOrientation, frameSampleTimes, orientationFilters, probeVideo, resolveFfmpeg, SAMPLE_PHASE, MediaError } from '../../../src-main/media';
+import { ffmpeg, makeCounterVideo, makeMatrixVideo, makeRotatedVideo, makeTempDir } from '../helpers/media-fixtures';
 
 let dir = '';
 beforeAll(async () => {
@@ -50,6 +50,39 @@ describe('probeVideo', () => {
     // ffmpeg reads this matrix as 90 degrees counter-clockwise, i.e. 270 clockwise (what autorotate applies).
     expect(p.rotation).toBe(270);
     expect([p.codedWidth, p.codedHeight, p.width, p.height]).toEqual([64, 32, 32, 64]);
+  });
+
+  it('reads flips from the display matrix (its determinant), not only the rotation', () => {
+    // ffprobe's text for a matrix [a b 0; c d 0; 0 0 1] in 16.16, and the rotation it prints beside it.
+    const side = (a: number, b: number, c: number, d: number, rotation: number) => ({ side_data_list: [{
+      side_data_type: 'Display Matrix', rotation,
+      displaymatrix: `\n00000000: ${a * 65536} ${b * 65536} 0\n00000001: ${c * 65536} ${d * 65536} 0\n00000002: 0 0 1073741824\n`,
+    }] });
+    const cases: [ReturnType<typeof side>, number, boolean, string[]][] = [
+      [side(1, 0, 0, 1, 0), 0, false, []],
+      [side(0, -1, 1, 0, 90), 270, false, ['transpose=cclock']],
+      [side(-1, 0, 0, -1, 180), 180, false, ['hflip', 'vflip']],
+      [side(0, 1, -1, 0, -90), 90, false, ['transpose=clock']],
+      // ffprobe prints 180 for an h-flip and 0 for a v-flip: the rotation alone would lose the mirror.
+      [side(-1, 0, 0, 1, 180), 0, true, ['hflip']],
+      [side(1, 0, 0, -1, 0), 180, true, ['vflip']],
+      [side(0, 1, 1, 0, -90), 90, true, ['transpose=cclock_flip']],
+      [side(0, -1, -1, 0, 90), 270, true, ['transpose=clock_flip']],
+    ];
+    for (const [stream, rotation, mirrored, filters] of cases) {
+      const o = displayOrientation(stream);
+      expect(o).toEqual({ rotation, mirrored });
+      expect(orientationFilters(o)).toEqual(filters);
+    }
+    // Old ffprobe builds: only the legacy tag.
+    expect(displayOrientation({ tags: { rotate: '90' } })).toEqual({ rotation: 90, mirrored: false });
+  });
+
+  it('probes a mirrored MP4 (tkhd matrix with a flip)', async () => {
+    const file = path.join(dir, 'hflip.mp4');
+    await makeMatrixVideo(file, [-1, 0, 0, 1]);
+    const p = await probeVideo(file);
+    expect([p.rotation, p.mirrored, p.width, p.height]).toEqual([0, true, 64, 32]);
   });
 
   it('widens non-square pixels to the display size', async () => {
