@@ -28,6 +28,8 @@ export interface JpegOptions {
 
 /** Frames per ffmpeg run: bounds the select expression (evaluated for every decoded frame). */
 const CHUNK = 48;
+/** Numbers each call's temp files: runs into the same folder at once (a frame and its batch) never share names. */
+let runSeq = 0;
 
 /** Writes one JPEG per instant of `times` into `outDir` (created if needed); returns the paths in `times` order. */
 export async function writeFrameJpegs(
@@ -46,9 +48,10 @@ export async function writeFrameJpegs(
   const name = opts.name ?? ((k: number) => `${k}.jpg`);
   const unique = [...new Set(picks.map((p) => p.ptsUs))].sort((a, b) => a - b);
   const encoded = new Map<number, string>();
+  const run = runSeq++;
   for (let c = 0; c < unique.length; c += CHUNK) {
     const batch = unique.slice(c, c + CHUNK);
-    const stem = path.join(outDir, `.frames-${process.pid}-${c}-`);
+    const stem = path.join(outDir, `.frames-${process.pid}-${run}-${c}-`);
     await encodeBatch(file, probe, batch, `${stem}%d.jpg`, { width, height, quality: opts.quality ?? 2, signal: opts.signal });
     batch.forEach((pts, i) => encoded.set(pts, `${stem}${i}.jpg`));
   }

@@ -100,11 +100,12 @@ function applyOne(manifest: ProjectManifest, op: DocOp, rasters: RasterAccess): 
     case 'object:add': {
       const { object } = op;
       if (video.objects.some((o) => o.id === object.id)) throw bad(`object ${object.id} already exists in video ${video.id}`);
-      if (object.id < video.nextObjectId) throw bad(`object id ${object.id} was used before (next free id: ${video.nextObjectId})`);
+      // An id below nextObjectId that is not present is a deleted object coming back (the undo of a delete or a
+      // merge): its pixels on frames not rewritten since still hold it. A new object must take nextObjectId or above.
       checkSounding(video, object.sounding, object.id);
       const next = video.nextObjectId;
       video.objects.push(structuredClone(object));
-      video.nextObjectId = object.id + 1;
+      video.nextObjectId = Math.max(next, object.id + 1);
       return { frames: [], undo: () => { video.objects.pop(); video.nextObjectId = next; } };
     }
     case 'object:update': {
@@ -116,8 +117,8 @@ function applyOne(manifest: ProjectManifest, op: DocOp, rasters: RasterAccess): 
       return { frames: [], undo: () => void Object.assign(object, saved) };
     }
     case 'object:delete': {
-      // Ids are never reused, so pixels still holding a deleted id are read as 0 when a raster loads (project.ts)
-      // instead of rewriting every frame of the video now.
+      // A deleted id never names another object (new ones take nextObjectId), so pixels still holding it are read
+      // as 0 when a raster loads (project.ts) instead of rewriting every frame now; only its undo brings it back.
       const at = video.objects.findIndex((o) => o.id === op.objectId);
       if (at < 0) throw bad(`object ${op.objectId} does not exist in video ${video.id}`);
       if (video.objects[at]!.locked) throw bad(`object ${op.objectId} is locked`);

@@ -416,7 +416,7 @@ export class Project {
   }
 }
 
-/** Pixels of deleted objects read as 0 (ids are never reused, so a stale id cannot mean another object). */
+/** Pixels of deleted objects read as 0 (an id is never given to another object, so a stale id cannot mean another object). */
 function clearUnknownIds(raster: ObjectRaster, objects: readonly ProjectObject[]): void {
   const known = new Uint8Array(65536);
   known[0] = 1;

@@ -118,8 +118,17 @@ export class MediaCache {
     if (request.index >= entry.times.length) return null;
     const file = join(this.dir(entry.id, request.kind), `${request.index}.jpg`);
     if (!existsSync(file)) {
-      const batch = Math.floor(request.index / MEDIA_BATCH);
-      await this.once(`${entry.id}/${request.kind}/${batch}`, () => this.makeFrames(entry, request.kind as 'frame' | 'thumb', batch));
+      const { kind, index } = request;
+      const batch = Math.floor(index / MEDIA_BATCH);
+      const batchKey = `${entry.id}/${kind}/${batch}`;
+      if (kind === 'frame' && !this.pending.has(batchKey)) {
+        // The frame asked for first (the one on screen) comes alone: one seek and one decoded frame, not a
+        // 10-frame run of a 1080p video. Its batch then fills the rest in the background, skipping it.
+        await this.once(`${entry.id}/frame/single/${index}`, () => this.writeFrames(entry, index, 1));
+        this.once(batchKey, () => this.makeFrames(entry, 'frame', batch)).catch(() => {});
+      } else {
+        await this.once(batchKey, () => this.makeFrames(entry, kind, batch));
+      }
     }
     return existsSync(file) ? file : null;
   }
@@ -168,7 +177,15 @@ export class MediaCache {
 
   private async makeFrames(entry: VideoEntry, kind: 'frame' | 'thumb', batch: number): Promise<void> {
     const from = batch * MEDIA_BATCH;
-    if (kind === 'frame') return this.writeFrames(entry, from, MEDIA_BATCH);
+    if (kind === 'frame') {
+      // Frames already written or being written alone are left as they are (never decoded twice at once, and a
+      // file being served is not rewritten); the rest in one run.
+      const indices = entry.times.slice(from, from + MEDIA_BATCH).map((_, k) => from + k)
+        .filter((i) => !this.pending.has(`${entry.id}/frame/single/${i}`) && !existsSync(join(this.dir(entry.id, 'frame'), `${i}.jpg`)));
+      if (indices.length === 0) return;
+      await writeFrameJpegs(entry.file, indices.map((i) => entry.times[i]!), this.dir(entry.id, 'frame'), { probe: entry.probe, name: (k) => `${indices[k]}.jpg` });
+      return;
+    }
     // Even sizes keep every encoder happy; thumbnails keep the display aspect.
     const height = Math.max(2, 2 * Math.round((THUMB_WIDTH * entry.probe.height) / entry.probe.width / 2));
     const times = entry.times.slice(from, from + MEDIA_BATCH);

@@ -104,7 +104,7 @@ export const VideoDocSchema = v.strictObject({
   hasAudio: v.boolean(),
   frames: v.array(FrameSchema),
   objects: v.array(ObjectSchema),
-  /** Next id to give a new object (ids are never reused within a video). */
+  /** Next id to give a new object (ids are never given to another object within a video; an undone delete brings its id back). */
   nextObjectId: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_OBJECT_ID + 1)),
 });
 export type VideoDoc = v.InferOutput<typeof VideoDocSchema>;

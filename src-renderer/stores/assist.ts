@@ -26,6 +26,8 @@ export interface DocumentPort {
   select(objectId: number): void;
   /** Commits edits as one undo step (the editor sends them to main as `project:edit`). */
   commit(edits: Edit[]): void;
+  /** Calls `listener` whenever a frame's pixels change (a stroke, an undo, a raster loaded); returns the unsubscribe. */
+  onPixels(listener: (frame: number) => void): () => void;
 }
 
 export interface ClickPoint { x: number; y: number; positive: boolean }
@@ -48,26 +50,42 @@ export const useAssistStore = defineStore('assist', () => {
 
   const objects = computed(() => (void version.value, port.value ? port.value.objects() : []));
   const frames = computed(() => (void version.value, port.value ? port.value.frames() : []));
+  /**
+   * Pixels per object id by frame. A frame is recounted only after its pixels changed (the port's pixel events)
+   * or its raster was replaced or evicted: recounting every 1080p raster on each change made a frame switch take
+   * seconds.
+   */
+  const pixelCounts = new Map<number, { raster: ObjectRaster; counts: Map<number, number> }>();
+  let offPixels: () => void = () => {};
+  function countsOf(p: DocumentPort, frame: number): Map<number, number> | undefined {
+    const raster = p.raster(frame);
+    if (!raster) return undefined;
+    const cached = pixelCounts.get(frame);
+    if (cached && cached.raster === raster) return cached.counts;
+    const counts = new Map<number, number>();
+    for (const id of raster.data) if (id !== 0) counts.set(id, (counts.get(id) ?? 0) + 1);
+    pixelCounts.set(frame, { raster, counts });
+    return counts;
+  }
   const checks = computed<CheckItem[]>(() => {
     void version.value;
     const p = port.value;
     if (!p) return [];
-    const counts = p.frames().map((f) => {
-      const raster = p.raster(f.index);
-      if (!raster) return undefined;
-      const map = new Map<number, number>();
-      for (const id of raster.data) if (id !== 0) map.set(id, (map.get(id) ?? 0) + 1);
-      return map;
-    });
+    const counts = p.frames().map((f) => countsOf(p, f.index));
     return audioChecks({ video: { frames: p.frames(), objects: p.objects() }, pixels: counts, ...(levels.value ? { levels: levels.value } : {}), silenceDbfs: silenceDbfs.value });
   });
 
   function bind(next: DocumentPort | null): void {
+    offPixels();
+    pixelCounts.clear();
+    offPixels = next ? next.onPixels((frame) => void pixelCounts.delete(frame)) : () => {};
     port.value = next;
     version.value++;
     reset();
   }
-  function touch(): void {
+  /** The document's objects, frames or pixels changed; `recount` when rasters were written behind the port's events. */
+  function touch(recount = false): void {
+    if (recount) pixelCounts.clear();
     version.value++;
   }
 

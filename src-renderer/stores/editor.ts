@@ -49,6 +49,8 @@ export const useEditorStore = defineStore('editor', () => {
   const framesVersion = ref(0);
   const objectsVersion = ref(0);
   const pixelsVersion = ref(0);
+  /** Bumped when rasters were written behind the document's events (`bump`): cached counts elsewhere are stale. */
+  const rewrittenVersion = ref(0);
   const saveState = ref<SaveState>('saved');
   const maskView = ref<MaskView>('fill');
   const cursor = ref<{ x: number; y: number } | null>(null);
@@ -323,6 +325,7 @@ export const useEditorStore = defineStore('editor', () => {
   /** The document was changed behind the editor's back (tests, benchmark seeding): recount and re-render. */
   function bump(): void {
     countCache.clear();
+    rewrittenVersion.value++;
     version.value++;
     framesVersion.value++;
     objectsVersion.value++;
@@ -330,7 +333,7 @@ export const useEditorStore = defineStore('editor', () => {
   }
 
   return {
-    editor, registry, doc, version, pixelsVersion, saveState, maskView, cursor, loadingFrames, objects, frames, progress,
+    editor, registry, doc, version, framesVersion, objectsVersion, pixelsVersion, rewrittenVersion, saveState, maskView, cursor, loadingFrames, objects, frames, progress,
     state, counts, objectUnderCursor, open, close, ensureFrame, flush, listen, loadShortcuts, saveShortcuts, bump,
   };
 });

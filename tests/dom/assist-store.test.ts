@@ -29,6 +29,7 @@ function port(reviews: FrameState['review'][]) {
     videoId: 'v1', objects: () => objects, frames: () => reviews.map((r, i) => frame(i, r)),
     raster: (k): ObjectRaster | undefined => rasters[k], selectedObject: () => 2, select: () => {},
     commit: (edits) => committed.push(edits),
+    onPixels: () => () => {},
   };
   return { p, committed };
 }
@@ -73,5 +74,34 @@ describe('assist store', () => {
     expect(committed[0]!.filter((e) => e.op === 'pixels').map((e) => (e.op === 'pixels' ? e.frame : -1))).toEqual([1]);
     const again = await assist.propagate(0, [1, 2, 3], async () => true);
     expect(again).toEqual([1, 2, 3]);
+  });
+
+  it('recounts a frame for the checks only after its pixels changed, with the same results as a full recount', () => {
+    installApi(createFakeApi({}).api);
+    const { p } = port(['unreviewed', 'approved', 'edited']);
+    // Each frame's raster counts how often its pixels are read (the raster object itself stays the same).
+    const reads = [0, 0, 0];
+    const counted = [0, 1, 2].map((k) => {
+      const inner = p.raster(k)!;
+      return { width: inner.width, height: inner.height, get data() { reads[k]!++; return inner.data; } };
+    });
+    let changed: (frame: number) => void = () => {};
+    const watched: DocumentPort = { ...p, raster: (k) => counted[k], onPixels: (listener) => ((changed = listener), () => {}) };
+    const assist = useAssistStore();
+    assist.bind(watched);
+    const first = assist.checks;
+    expect(reads).toEqual([1, 1, 1]);
+    assist.touch(); // a change elsewhere in the document (a review, an object): no raster is recounted
+    expect(assist.checks).toEqual(first);
+    expect(reads).toEqual([1, 1, 1]);
+    p.raster(1)!.data.fill(2, 4, 12);
+    changed(1);
+    assist.touch();
+    const after = assist.checks;
+    expect(reads).toEqual([1, 2, 1]);
+    setActivePinia(createPinia());
+    const fresh = useAssistStore();
+    fresh.bind(watched);
+    expect(after).toEqual(fresh.checks);
   });
 });

@@ -20,6 +20,7 @@ export function editorPort(editor: Editor): DocumentPort | null {
     raster: (frame) => (doc.hasRaster(frame) ? doc.raster(frame) : undefined),
     selectedObject: () => editor.selected,
     select: (objectId) => editor.select(objectId),
+    onPixels: (listener) => doc.on('pixels', (frame) => listener(frame)),
     commit: (edits: Edit[]) => {
       const patches: PixelPatch[] = [];
       for (const edit of edits) {

@@ -76,4 +76,23 @@ describe('project session', () => {
     await media.dispose();
     expect(existsSync(join(tmp.dir, 'a', 'project.json'))).toBe(true);
   });
+
+  it('takes back a deleted object with its id and pixels (the undo of a delete), refuses an id that is present', async () => {
+    value(await core.handleRequest('project:create', { path: join(tmp.dir, 'undo-delete') }));
+    const { videoId } = value<{ videoId: string }>(await core.handleRequest('video:open', { path: clip }));
+    const bird = { id: 1, classIndex: 4, visible: true, locked: false, z: 0, sounding: [true, true] };
+    const pixels = (id: number) => ({ op: 'pixels' as const, videoId, frame: 0, rect: { x: 2, y: 3, w: 2, h: 1 }, after: new Uint16Array([id, id]) });
+    value(await core.handleRequest('project:edit', { edits: [{ op: 'object:add', videoId, object: bird }, pixels(1)] }));
+    value(await core.handleRequest('project:edit', { edits: [pixels(0), { op: 'object:delete', videoId, objectId: 1 }] }));
+    // The renderer's undo sends the object table first, then the pixel patches.
+    value(await core.handleRequest('project:edit', { edits: [{ op: 'object:add', videoId, object: bird }, pixels(1)] }));
+    const { raster } = value<{ raster: { width: number; data: Uint16Array } }>(await core.handleRequest('project:raster', { videoId, frame: 0 }));
+    expect([...raster.data.subarray(3 * raster.width + 1, 3 * raster.width + 5)]).toEqual([0, 1, 1, 0]);
+    expect(await core.handleRequest('project:edit', { edits: [{ op: 'object:add', videoId, object: bird }] }))
+      .toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringContaining('object 1 already exists') } });
+    // A new object still takes the next id, which the re-added one did not lower.
+    value(await core.handleRequest('project:edit', { edits: [{ op: 'object:add', videoId, object: { ...bird, id: 2 } }] }));
+    const state = value<ProjectState>(await core.handleRequest('project:state', {}));
+    expect(state.manifest.videos[0]).toMatchObject({ nextObjectId: 3, objects: [{ id: 1 }, { id: 2 }] });
+  });
 });
