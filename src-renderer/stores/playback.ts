@@ -1,5 +1,5 @@
 /**
- * Play/pause state. The <video> element lives in components/audio/AudioDock.vue (a DOM node cannot live in a store); it reads
+ * Play/pause state. The <video> element lives in components/audio/AudioPanel.vue (a DOM node cannot live in a store); it reads
  * `playing`, moves the frame while playing and seeks when the frame is picked. Keyboard and buttons only
  * flip this flag, so every way of starting playback behaves the same.
  */
