@@ -70,14 +70,20 @@ export function parseRange(header: string | undefined, size: number): { start: n
   return start > end || start >= size ? 'invalid' : { start, end };
 }
 
-/** Streams `file` (404 when missing or not a regular file). */
-export async function sendFile(req: IncomingMessage, res: ServerResponse, file: string, headers: Record<string, string>): Promise<void> {
-  let size: number;
+/** The size of a regular file; null when it is missing or not a regular file (both answer 404). */
+export async function regularFileSize(file: string): Promise<number | null> {
   try {
     const info = await stat(file);
-    if (!info.isFile()) throw new Error('not a file');
-    size = info.size;
+    return info.isFile() ? info.size : null;
   } catch {
+    return null;
+  }
+}
+
+/** Streams `file` (404 when missing or not a regular file). */
+export async function sendFile(req: IncomingMessage, res: ServerResponse, file: string, headers: Record<string, string>): Promise<void> {
+  const size = await regularFileSize(file);
+  if (size === null) {
     sendText(res, 404, 'not found', headers);
     return;
   }

@@ -5,19 +5,12 @@
  * sendFile (files.ts) does the same over node:http with the same parseRange.
  */
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { contentType, parseRange } from './files';
+import { contentType, parseRange, regularFileSize } from './files';
 
 export async function rangeResponse(file: string, rangeHeader: string | null, method = 'GET'): Promise<Response> {
-  let size: number;
-  try {
-    const info = await stat(file);
-    if (!info.isFile()) throw new Error('not a file');
-    size = info.size;
-  } catch {
-    return new Response('not found', { status: 404 });
-  }
+  const size = await regularFileSize(file);
+  if (size === null) return new Response('not found', { status: 404 });
   const range = parseRange(rangeHeader ?? undefined, size);
   if (range === 'invalid') return new Response(null, { status: 416, headers: { 'content-range': `bytes */${size}` } });
   const headers: Record<string, string> = { 'content-type': contentType(file), 'accept-ranges': 'bytes' };
