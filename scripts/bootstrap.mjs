@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { markNpmTreeCurrent } from './npm-tree.mjs';
 import { repoRoot } from './python-env.mjs';
 
 const args = new Set(process.argv.slice(2));
@@ -42,6 +43,7 @@ function ensureNodeModules() {
   });
   fetchOptionalBinaries();
   writeFileSync(stamp, wanted);
+  markNpmTreeCurrent(repoRoot); // the stamp is newer than npm's record of the tree: see npm-tree.mjs
 }
 
 // Electron's binary and the CUDA execution provider are downloads from outside the npm registry. On a networked

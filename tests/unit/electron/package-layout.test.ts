@@ -11,6 +11,8 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packagedRuntimePaths } from '../../../src-main/electron/packaged-layout';
 import { makeTempDir } from '../app-support/test-media';
+// @ts-expect-error a Node script of the repository (plain .mjs, no types)
+import { markNpmTreeCurrent } from '../../../scripts/npm-tree.mjs';
 
 const repoRoot = join(import.meta.dirname, '..', '..', '..');
 const requireHere = createRequire(import.meta.url);
@@ -53,6 +55,8 @@ describe('electron-builder --linux dir against a stand-in Electron', () => {
 
   beforeAll(() => {
     const started = Date.now();
+    // vitest's cache folder in node_modules is newer than npm's record of the tree: see scripts/npm-tree.mjs.
+    markNpmTreeCurrent(repoRoot);
     mkdirSync(project);
     for (const file of ['package.json', 'electron-builder.yml']) cpSync(join(repoRoot, file), join(project, file));
     for (const dir of ['models', 'assets', 'node_modules']) symlinkSync(realpathSync(join(repoRoot, dir)), join(project, dir));
