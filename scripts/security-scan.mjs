@@ -33,7 +33,9 @@ try {
     process.exit(1);
   }
   cpSync(join(built, 'index.html'), join(work, 'src', 'src-renderer', 'index.html'));
-  const report = join(work, 'report.csv');
+  // SARIF, not CSV: electronegativity writes the CSV header and the rows with two concurrent async writes, and when
+  // the rows land first the header overwrites the start of the first row (seen here: a finding read as "/A").
+  const report = join(work, 'report.sarif');
   const electronVersion = JSON.parse(readFileSync(join(repoRoot, 'node_modules', 'electron', 'package.json'), 'utf8')).version;
   const res = spawnSync('npx', ['electronegativity', '-i', join(work, 'src'), '-e', electronVersion, '-r', '-o', report],
     { cwd: repoRoot, encoding: 'utf8' });
@@ -41,15 +43,18 @@ try {
     console.error(res.stderr);
     process.exit(1);
   }
-  const rows = readFileSync(report, 'utf8').trim().split('\n').slice(1).filter(Boolean);
-  const findings = rows.map((row) => {
-    const [issue, severity, confidence, file, location] = row.split(',').map((c) => c.replace(/^"|"$/g, ''));
-    return { issue, severity, confidence, file, location };
+  const sarif = JSON.parse(readFileSync(report, 'utf8'));
+  const findings = sarif.runs[0].results.map((r) => {
+    const where = r.locations?.[0]?.physicalLocation;
+    return {
+      issue: r.ruleId, severity: r.level, confidence: r.message?.text ?? '', file: where?.artifactLocation?.uri ?? '?',
+      location: `${where?.region?.startLine ?? '?'}:${where?.region?.startColumn ?? '?'}`,
+    };
   });
   const unexpected = findings.filter((f) => !(`${f.issue} ${f.file}` in ACCEPTED));
   for (const f of findings) {
     const why = ACCEPTED[`${f.issue} ${f.file}`];
-    console.log(`${why ? 'accepted' : 'FINDING '} ${f.issue} ${f.severity}/${f.confidence} ${f.file}:${f.location}${why ? ` (${why})` : ''}`);
+    console.log(`${why ? 'accepted' : 'FINDING '} ${f.issue} (${f.severity}) ${f.file}:${f.location}${why ? ` (${why})` : ` ${f.confidence}`}`);
   }
   console.log(`security scan: ${findings.length} findings, ${unexpected.length} not accepted`);
   process.exitCode = unexpected.length ? 1 : 0;
