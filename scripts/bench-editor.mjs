@@ -164,6 +164,19 @@ try {
       self.set(key, (self.get(key) ?? 0) + (dt[k] ?? 0) / 1000);
     });
     process.stderr.write([...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, v]) => `${v.toFixed(0)} ms ${k}`).join('\n') + '\n');
+    // who calls the hot natives: self time of putImageData / paintOverlay by the chain of callers above them
+    const parent = new Map();
+    for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+    const chains = new Map();
+    profile.samples.forEach((id, k) => {
+      const n = byId.get(id);
+      if (['(idle)', '(program)', '(garbage collector)'].includes(n.callFrame.functionName)) return;
+      const names = [];
+      for (let p = id; p !== undefined && names.length < 8; p = parent.get(p)) names.push(byId.get(p).callFrame.functionName || '(anon)');
+      const key = names.join(' < ');
+      chains.set(key, (chains.get(key) ?? 0) + (dt[k] ?? 0) / 1000);
+    });
+    process.stderr.write([...chains.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, v]) => `${v.toFixed(0)} ms ${k}`).join('\n') + '\n');
   }
   print('editor frame switch p95 (1080p, stepping, 10 objects)', p95(switches.map((s) => s.total)), 'ms', '<= 30');
   if (process.env['AVS_BENCH_DIAG']) process.stderr.write(`frame switch (total/settled ms): ${switches.map((s) => `${s.total.toFixed(0)}/${s.settled.toFixed(0)}`).join(' ')}\n`);

@@ -11,7 +11,7 @@
  * pre-label in memory and the notices say that edits are not saved.
  */
 import { defineStore } from 'pinia';
-import { computed, markRaw, ref, shallowRef } from 'vue';
+import { computed, markRaw, ref, shallowReactive, shallowRef } from 'vue';
 import { mediaPath, MAX_EDITS_PER_REQUEST, type PrelabelResult, type SaveState, type VideoInfo } from '../../src-main/shared/ipc-contract';
 import { type Edit, type FrameState, type ProjectObject, type VideoDoc } from '../../src-main/shared/project-model';
 import { useApi } from '../api';
@@ -64,9 +64,21 @@ export const useEditorStore = defineStore('editor', () => {
   let saving: Promise<void> | null = null;
   let offDoc: (() => void)[] = [];
 
-  editor.onState(() => { version.value++; });
+  /** The editor's state, field by field: a frame switch wakes only what shows the frame, not every tool button. */
+  const readState = () => ({
+    tool: editor.tool, toolState: editor.toolState, frame: editor.frame, selected: editor.selected,
+    brushSize: editor.settings.brushSize, tolerance: editor.settings.tolerance, exclusive: editor.settings.exclusive,
+    polygonMode: editor.settings.polygonMode, canUndo: editor.history.canUndo, canRedo: editor.history.canRedo,
+  });
+  const state = shallowReactive(readState());
+  /** Assigning the same value to a reactive field triggers nothing: only the fields that changed wake readers. */
+  function changed(): void {
+    version.value++;
+    Object.assign(state, readState());
+  }
+  editor.onState(changed);
   editor.onNotice((message) => errors.note('editor', message, 'info'));
-  registry.onChange(() => { version.value++; });
+  registry.onChange(changed);
 
   const objects = computed<readonly ProjectObject[]>(() => {
     void objectsVersion.value;
@@ -80,20 +92,12 @@ export const useEditorStore = defineStore('editor', () => {
     approved: frames.value.filter((f) => f.review === 'approved').length,
     total: frames.value.length,
   }));
-  const state = computed(() => {
-    void version.value;
-    return {
-      tool: editor.tool, toolState: editor.toolState, frame: editor.frame, selected: editor.selected,
-      brushSize: editor.settings.brushSize, tolerance: editor.settings.tolerance, exclusive: editor.settings.exclusive,
-      polygonMode: editor.settings.polygonMode, canUndo: editor.history.canUndo, canRedo: editor.history.canRedo,
-    };
-  });
   /** Pixels per object id by frame, recounted only after the frame's pixels changed (not on every frame switch). */
   const countCache = new Map<number, Uint32Array>();
   const counts = computed<{ get(id: number): number | undefined }>(() => {
     void pixelsVersion.value;
     const d = doc.value;
-    const frame = state.value.frame;
+    const frame = state.frame;
     if (!d || !d.hasRaster(frame)) return { get: () => undefined };
     let table = countCache.get(frame);
     if (!table) {
@@ -326,7 +330,7 @@ export const useEditorStore = defineStore('editor', () => {
   function bump(): void {
     countCache.clear();
     rewrittenVersion.value++;
-    version.value++;
+    changed();
     framesVersion.value++;
     objectsVersion.value++;
     pixelsVersion.value++;
