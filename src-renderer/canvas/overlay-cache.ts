@@ -54,10 +54,15 @@ function blankCanvas(width: number, height: number): OverlayEntry {
   return { canvas, ctx };
 }
 
+/** Pixels reused by every patch (paintOverlay writes each one): a brush dab or an undo allocates nothing. */
+let scratch = new ArrayBuffer(0);
+
 /** Paints one rectangle of a raster's overlay into `ctx` (grown by 1 px: edges depend on the neighbours). */
 export function paintRect(ctx: CanvasRenderingContext2D, raster: ObjectRaster, table: Uint8ClampedArray, rect: Rect): void {
   const r = growRect(rect, 1, raster.width, raster.height);
-  const image = ctx.createImageData(r.w, r.h);
+  const bytes = r.w * r.h * 4;
+  if (scratch.byteLength < bytes) scratch = new ArrayBuffer(Math.max(bytes, scratch.byteLength * 2));
+  const image = new ImageData(new Uint8ClampedArray(scratch, 0, bytes), r.w, r.h);
   paintOverlay(raster, table, r, image.data);
   ctx.putImageData(image, r.x, r.y);
 }

@@ -59,7 +59,7 @@ export class Editor {
       get target() { return editor.selected; },
       get settings() { return editor.settings; },
       get snapRadius() { return 8 * editor.pixelsPerScreenPixel; },
-      commit: (label, patch) => editor.record(label, patch),
+      commit: (label, patches) => editor.record(label, patches),
       refuse: (message) => editor.notice(message),
       changed: () => editor.emitPreview(),
     };
@@ -186,8 +186,7 @@ export class Editor {
   }
 
   /** Records one finished action (tools and object operations). */
-  record(label: string, patch: PixelPatch | null, extra: Partial<HistoryEntry> = {}): void {
-    const patches = patch ? [patch] : [];
+  record(label: string, patches: PixelPatch[], extra: Partial<HistoryEntry> = {}): void {
     const entry: HistoryEntry = { label, frame: this.frame, patches, ...extra };
     if (entry.patches.length || entry.objects || entry.reviews?.length) this.history.push(entry);
     this.emitState();

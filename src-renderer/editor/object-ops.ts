@@ -19,7 +19,7 @@ function changeObjects(editor: Editor, label: string, next: ProjectObject[], und
   if (!doc) return;
   const before = cloneObjects(doc.objects);
   doc.setObjects(next);
-  if (undoable) editor.record(label, null, { objects: { before, after: cloneObjects(doc.objects) } });
+  if (undoable) editor.record(label, [], { objects: { before, after: cloneObjects(doc.objects) } });
   else editor.emitState();
 }
 
@@ -70,8 +70,7 @@ function relabel(editor: Editor, from: number, to: number): PixelPatch[] {
     if (!doc.hasRaster(frame)) continue;
     const writer = new StrokeWriter(doc, frame, from);
     for (const i of objectPixels(doc.raster(frame).data, from)) writer.set(i, to);
-    const patch = writer.commit();
-    if (patch) patches.push(patch);
+    patches.push(...writer.commit());
   }
   return patches;
 }
@@ -86,7 +85,7 @@ export function deleteObject(editor: Editor, id: number): void {
   const patches = relabel(editor, id, 0);
   doc.setObjects(before.filter((o) => o.id !== id));
   if (editor.selected === id) editor.select(doc.objects.at(-1)?.id ?? null);
-  editor.record('Delete object', null, { patches, objects: { before, after: cloneObjects(doc.objects) } });
+  editor.record('Delete object', [], { patches, objects: { before, after: cloneObjects(doc.objects) } });
 }
 
 /** Merges `from` into `into`: its pixels become `into`'s, its sounding seconds are added, then it is removed. */
@@ -100,7 +99,7 @@ export function mergeObjects(editor: Editor, into: number, from: number): void {
   const sounding = a.sounding.map((s, i) => s || (b.sounding[i] ?? false));
   doc.setObjects(before.filter((o) => o.id !== from).map((o) => (o.id === into ? { ...o, sounding } : o)));
   editor.select(into);
-  editor.record('Merge objects', null, { patches, objects: { before, after: cloneObjects(doc.objects) } });
+  editor.record('Merge objects', [], { patches, objects: { before, after: cloneObjects(doc.objects) } });
 }
 
 function selectedPaintable(editor: Editor): number | null {
@@ -136,8 +135,7 @@ export function copyMaskTo(editor: Editor, frames: readonly number[]): void {
     const writer = new StrokeWriter(doc, frame, id, editor.settings.exclusive);
     for (const i of objectPixels(doc.raster(frame).data, id)) writer.set(i, 0);
     for (const i of source) writer.apply(i, 'add');
-    const patch = writer.commit();
-    if (patch) patches.push(patch);
+    patches.push(...writer.commit());
   }
   if (patches.length === 0) return;
   editor.history.push({ label: `Copy mask to ${targets.length} frame(s)`, frame: targets[0]!, patches });

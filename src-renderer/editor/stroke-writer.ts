@@ -1,8 +1,9 @@
 /**
  * One action's pixel transaction on one frame: tools write object ids straight into the frame's raster (so the
  * view can repaint live), and the writer remembers the original values lazily, per band of rows, the first time a
- * band is touched. `commit()` turns the touched bounding box into one history patch; `cancel()` (Esc, tool or
- * frame switch) puts every original value back.
+ * band is touched. `commit()` turns the touched box of each band into a history patch (a long diagonal stroke is
+ * a chain of small rectangles, not its whole bounding box, so undoing it writes and repaints only those);
+ * `cancel()` (Esc, tool or frame switch) puts every original value back.
  *
  * The painting rule lives here, once: the target object's pixels are never written where a locked or hidden
  * object is; other objects' pixels are taken only when painting is exclusive; the eraser removes the target's own
@@ -22,6 +23,8 @@ export class StrokeWriter {
   private readonly width: number;
   private readonly bands = new Map<number, Uint16Array>();
   private readonly box = new DirtyBox();
+  /** The touched box within each band of rows. */
+  private readonly bandBoxes = new Map<number, DirtyBox>();
   private live = new DirtyBox();
   private finished = false;
 
@@ -48,12 +51,16 @@ export class StrokeWriter {
     if (this.data[i] === value) return;
     const y = (i / this.width) | 0;
     const band = (y / BAND) | 0;
-    if (!this.bands.has(band)) {
+    let bandBox = this.bandBoxes.get(band);
+    if (!bandBox) {
       const start = band * BAND * this.width;
       this.bands.set(band, this.data.slice(start, Math.min(this.data.length, start + BAND * this.width)));
+      bandBox = new DirtyBox();
+      this.bandBoxes.set(band, bandBox);
     }
     this.data[i] = value;
     const x = i - y * this.width;
+    bandBox.add(x, y);
     this.box.add(x, y);
     this.live.add(x, y);
   }
@@ -84,15 +91,19 @@ export class StrokeWriter {
     return !this.box.empty;
   }
 
-  /** Ends the transaction: a patch over the touched box (null when nothing changed), and the document's edit. */
-  commit(): PixelPatch | null {
+  /** Ends the transaction: one patch per touched band, top to bottom (none when nothing changed), and their edits. */
+  commit(): PixelPatch[] {
     this.finished = true;
-    const rect = this.box.rect();
-    if (!rect) return null;
+    if (this.box.empty) return [];
     this.flushLive();
-    const patch: PixelPatch = { frame: this.frame, rect, before: this.original(rect), after: readRect(this.doc.raster(this.frame), rect) as Uint16Array<ArrayBuffer> };
-    this.doc.commitLive(this.frame, rect);
-    return patch;
+    const raster = this.doc.raster(this.frame);
+    const patches: PixelPatch[] = [];
+    for (const band of [...this.bandBoxes.keys()].sort((a, b) => a - b)) {
+      const rect = this.bandBoxes.get(band)!.rect()!;
+      patches.push({ frame: this.frame, rect, before: this.original(rect), after: readRect(raster, rect) as Uint16Array<ArrayBuffer> });
+      this.doc.commitLive(this.frame, rect);
+    }
+    return patches;
   }
 
   /** Puts every touched pixel back and repaints them. */

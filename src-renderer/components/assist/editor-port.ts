@@ -33,7 +33,7 @@ export function editorPort(editor: Editor): DocumentPort | null {
           updateObject(editor, edit.objectId, edit.changes);
         }
       }
-      if (patches.length > 0) editor.record(patches.length > 1 ? 'Propagate' : 'Click-to-mask', null, { patches });
+      if (patches.length > 0) editor.record(patches.length > 1 ? 'Propagate' : 'Click-to-mask', patches);
     },
   };
 }

@@ -45,9 +45,9 @@ export class BrushTool implements Tool {
   up(p: Point): void {
     if (this.state !== 'painting') return;
     this.move(p);
-    const patch = this.writer?.commit() ?? null;
+    const patches = this.writer?.commit() ?? [];
     this.reset();
-    this.host.commit(this.id === 'eraser' ? 'Erase' : 'Brush stroke', patch);
+    this.host.commit(this.id === 'eraser' ? 'Erase' : 'Brush stroke', patches);
   }
 
   key(key: string): boolean {

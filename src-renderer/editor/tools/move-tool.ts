@@ -43,9 +43,9 @@ export class MoveTool implements Tool {
   up(p: Point): void {
     if (this.state !== 'dragging') return;
     this.move(p);
-    const patch = this.writer?.commit() ?? null;
+    const patches = this.writer?.commit() ?? [];
     this.reset();
-    this.host.commit('Move mask', patch);
+    this.host.commit('Move mask', patches);
   }
 
   key(key: string): boolean {

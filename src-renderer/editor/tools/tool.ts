@@ -33,7 +33,7 @@ export interface ToolHost {
   /** Raster pixels within which a click counts as "on the first vertex" (depends on zoom). */
   readonly snapRadius: number;
   /** Records a finished action (null when nothing changed). */
-  commit(label: string, patch: PixelPatch | null): void;
+  commit(label: string, patches: PixelPatch[]): void;
   /** Explains why nothing happened (no object selected, locked object). */
   refuse(message: string): void;
   /** The tool's preview (cursor, polygon) changed. */

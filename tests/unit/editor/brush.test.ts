@@ -42,6 +42,28 @@ describe('brush and eraser', () => {
     expect(patch.rect).toEqual({ x: 1, y: 1, w: 10, h: 1 });
   });
 
+  it('a long diagonal stroke is one entry of per-band patches, far smaller than its bounding box, undone exactly', () => {
+    const { editor, doc } = makeEditor({ width: 200, height: 200 });
+    editor.select(1);
+    editor.setBrushSize(3);
+    const before = [...doc.raster(0).data];
+    editor.pointerDown({ x: 2.5, y: 2.5 });
+    for (let k = 3; k < 198; k += 5) editor.pointerMove({ x: k + 0.5, y: k + 0.5 });
+    editor.pointerUp({ x: 197.5, y: 197.5 });
+    expect(editor.history.undoCount).toBe(1);
+    const patches = (editor.history as unknown as { done: { patches: { rect: { x: number; y: number; w: number; h: number } }[] }[] }).done[0]!.patches;
+    expect(patches.length).toBeGreaterThan(1);
+    const area = patches.reduce((a, p) => a + p.rect.w * p.rect.h, 0);
+    expect(area).toBeLessThan((196 * 196) / 4); // the bounding box would be ~196 x 196
+    for (let i = 1; i < patches.length; i++) expect(patches[i]!.rect.y).toBeGreaterThanOrEqual(patches[i - 1]!.rect.y + patches[i - 1]!.rect.h);
+    const painted = [...doc.raster(0).data];
+    expect(count(doc, 1)).toBeGreaterThan(195 * 3);
+    editor.undo();
+    expect([...doc.raster(0).data]).toEqual(before);
+    editor.redo();
+    expect([...doc.raster(0).data]).toEqual(painted);
+  });
+
   it('painting is exclusive: takes pixels from other objects, never from locked or hidden ones', () => {
     const { editor, doc } = makeEditor({ width: 6, height: 1, objects: [object(1), object(2, { locked: true }), object(3, { visible: false }), object(4)] });
     doc.raster(0).data.set([2, 2, 3, 3, 1, 1]);
