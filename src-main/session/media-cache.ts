@@ -6,6 +6,8 @@
  *   {workDir}/{videoId}/audio.wav      16 kHz mono
  * Frames, thumbnails and audio are made lazily, one window at a time, the first time they are asked for, and a
  * video is probed on first use, so opening a project of long videos costs no decode (and no ffprobe).
+ * A frame asked for alone (the one on screen) has priority: batches of frames and thumbnails wait until no such
+ * single-frame decode is running, so opening a video shows its first frame before the strip fills in.
  */
 import { existsSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
@@ -56,6 +58,8 @@ export class MediaCache {
   private readonly files = new Map<string, string>();
   private readonly entries = new Map<string, Promise<VideoEntry>>();
   private readonly pending = new Map<string, Promise<void>>();
+  /** Single-frame decodes in flight: background batches start only when this is empty. */
+  private readonly foreground = new Set<Promise<void>>();
 
   /** Removes the work folder if the process exits before dispose() (a forced exit after Ctrl+C). */
   private readonly forgetExitHook: () => void;
@@ -124,7 +128,7 @@ export class MediaCache {
       if (kind === 'frame' && !this.pending.has(batchKey)) {
         // The frame asked for first (the one on screen) comes alone: one seek and one decoded frame, not a
         // 10-frame run of a 1080p video. Its batch then fills the rest in the background, skipping it.
-        await this.once(`${entry.id}/frame/single/${index}`, () => this.writeFrames(entry, index, 1));
+        await this.once(`${entry.id}/frame/single/${index}`, () => this.inForeground(this.writeFrames(entry, index, 1)));
         this.once(batchKey, () => this.makeFrames(entry, 'frame', batch)).catch(() => {});
       } else {
         await this.once(batchKey, () => this.makeFrames(entry, kind, batch));
@@ -175,7 +179,20 @@ export class MediaCache {
     this.pending.delete(key);
   }
 
+  private inForeground(job: Promise<void>): Promise<void> {
+    this.foreground.add(job);
+    const done = (): void => void this.foreground.delete(job);
+    job.then(done, done);
+    return job;
+  }
+
+  /** Resolves once no single-frame decode is running (each one finishing may have let another start). */
+  private async foregroundIdle(): Promise<void> {
+    while (this.foreground.size > 0) await Promise.allSettled([...this.foreground]);
+  }
+
   private async makeFrames(entry: VideoEntry, kind: 'frame' | 'thumb', batch: number): Promise<void> {
+    await this.foregroundIdle();
     const from = batch * MEDIA_BATCH;
     if (kind === 'frame') {
       // Frames already written or being written alone are left as they are (never decoded twice at once, and a

@@ -13,6 +13,7 @@ import { maskEdit, propagationPlan } from '../../src-main/shared/assist-edits';
 import { audioChecks, type CheckItem } from '../../src-main/shared/audio-checks';
 import type { Edit, FrameState, ObjectRaster, ProjectObject } from '../../src-main/shared/project-model';
 import { useErrorStore } from './errors';
+import { useSessionStore } from './session';
 
 /** What the editor gives assistance: read access to the document and one way to commit edits (undoable). */
 export interface DocumentPort {
@@ -176,6 +177,7 @@ export const useAssistStore = defineStore('assist', () => {
   }
 
   async function loadLevels(videoId: string): Promise<void> {
+    await useSessionStore().afterFirstFrame(videoId);
     const result = await errors.call('audio:levels', { videoId });
     if (result) {
       levels.value = result.dbfs;

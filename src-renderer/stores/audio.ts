@@ -7,6 +7,7 @@ import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import type { AudioView } from '../../src-main/shared/audio-view';
 import { useErrorStore } from './errors';
+import { useSessionStore } from './session';
 
 export const MIN_PX_PER_SEC = 2;
 export const MAX_PX_PER_SEC = 400;
@@ -36,6 +37,8 @@ export const useAudioStore = defineStore('audio', () => {
   async function load(videoId: string, startSec: number, endSec: number, columns: number): Promise<void> {
     const mine = ++ticket;
     const started = performance.now();
+    await useSessionStore().afterFirstFrame(videoId);
+    if (mine !== ticket) return;
     const result = await errors.call('audio:view', { videoId, startSec, endSec, columns: Math.max(1, Math.min(8192, Math.round(columns))) });
     if (mine !== ticket || !result) return;
     lastLoadMs.value = performance.now() - started;

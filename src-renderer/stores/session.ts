@@ -4,7 +4,7 @@
  * the video (AVSBench rule, see docs/architecture.md), so the frame index doubles as the audio position in s.
  */
 import { defineStore } from 'pinia';
-import { computed, ref, shallowRef } from 'vue';
+import { computed, ref, shallowRef, watch } from 'vue';
 import type { RequestMap, VideoInfo } from '../../src-main/shared/ipc-contract';
 import { isElectron } from '../api';
 import { useErrorStore } from './errors';
@@ -18,6 +18,25 @@ export const useSessionStore = defineStore('session', () => {
   const currentId = ref<string | null>(null);
   const frameIndex = ref(0);
   const opening = ref(false);
+  /**
+   * The video whose first frame the frame view is waiting for (null: none). Thumbnails and audio wait for it:
+   * they compete with that one frame's decode in main, and the frame is what the annotator is looking for.
+   */
+  const firstFramePending = ref<string | null>(null);
+
+  /** Resolves when `videoId`'s first frame is on screen (at once when nothing waits for it; at most after 5 s). */
+  function afterFirstFrame(videoId: string): Promise<void> {
+    if (firstFramePending.value !== videoId) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, 5000);
+      const stop = watch(firstFramePending, (id) => { if (id !== videoId) done(); });
+      function done(): void {
+        clearTimeout(timer);
+        stop();
+        resolve();
+      }
+    });
+  }
 
   const current = computed(() => videos.value.find((v) => v.videoId === currentId.value) ?? null);
   const frameCount = computed(() => current.value?.sampledFrames ?? 0);
@@ -64,5 +83,5 @@ export const useSessionStore = defineStore('session', () => {
     return setFrame(frameIndex.value + delta);
   }
 
-  return { appInfo, videos, currentId, current, frameIndex, frameCount, mode, opening, init, open, select, setFrame, step };
+  return { appInfo, videos, currentId, current, frameIndex, frameCount, mode, opening, firstFramePending, afterFirstFrame, init, open, select, setFrame, step };
 });

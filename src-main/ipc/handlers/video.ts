@@ -15,7 +15,11 @@ export function videoHandlers(ctx: AppContext): DomainHandlers<'video'> {
   return {
     'video:open': async ({ path }) => {
       const chosen = path ?? (await ctx.dialogs.pickVideo());
-      return chosen ? openVideo(ctx, chosen) : null;
+      if (!chosen) return null;
+      const info = await openVideo(ctx, chosen);
+      // The window asks for frame 0 first thing: its decode starts now, not a round trip later.
+      void ctx.media.mediaFile({ videoId: info.videoId, kind: 'frame', index: 0 }).catch(() => undefined);
+      return info;
     },
     'video:list': async () => (ctx.projects.project?.videos() ?? []).map(videoInfo),
   };
