@@ -114,7 +114,8 @@ try {
   }, runs);
   print('editor brush pointer event p95 (event -> pixels drawn, 1080p, 10 objects)', p95(brush), 'ms', '<= 4');
 
-  // Frame switch, stepping as an annotator does (arrow keys, a short look at each frame). First one pass over
+  // Frame switch, stepping as an annotator does (arrow keys, a short look at each frame): from the key press to
+  // the new frame's image and its masks both on screen (`showing` checks both). First one pass over
   // every frame, so main has decoded them all (its lazy media cache is not the editor's time; the first
   // visit of each frame is measured apart).
   const frames = await page.evaluate(() => window.avsDebug.store.doc.frameCount);
@@ -164,7 +165,7 @@ try {
       self.set(key, (self.get(key) ?? 0) + (dt[k] ?? 0) / 1000);
     });
     process.stderr.write([...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, v]) => `${v.toFixed(0)} ms ${k}`).join('\n') + '\n');
-    // who calls the hot natives: self time of putImageData / paintOverlay by the chain of callers above them
+    // and self time by call chain (8 frames up), for finding which component or paint a switch waits for
     const parent = new Map();
     for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
     const chains = new Map();

@@ -19,7 +19,7 @@ export interface AvsDebug {
   ops: typeof ops;
   /** The stage's zoom and pan: screen = raster * scale + (x, y) inside the stage element. */
   view(): { scale: number; x: number; y: number } | null;
-  /** Is frame `frame`'s image the one on screen? */
+  /** Are frame `frame`'s image and its masks the ones on screen? */
   showing(frame: number): boolean;
   /** Draws the Konva layers waiting for the next animation frame now. */
   drawNow(): void;
