@@ -1,7 +1,7 @@
 // The media cache serves the first asked frame of a batch alone (one seek, one frame) before the batch's ffmpeg
 // run, on a real generated video; the batch then fills the rest without touching that frame, and the bytes are
 // the ones the batch path writes.
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MediaCache } from '../../../src-main/session/media-cache';
@@ -49,5 +49,19 @@ describe('media cache frames', () => {
     for (const k of [0, 3, 9]) {
       expect(readFileSync(join(frames, `${k}.jpg`)).equals(readFileSync(join(batchPath.dir('v', 'frame'), `${k}.jpg`))), `frame ${k}`).toBe(true);
     }
+  }, 60_000);
+
+  it('holds thumbnail and frame batches until the frame asked alone is written (the first frame comes first)', async () => {
+    const media = await cache();
+    const single = media.mediaFile({ videoId: 'v', kind: 'frame', index: 0 });
+    const thumbs = media.mediaFile({ videoId: 'v', kind: 'thumb', index: 0 });
+    const frameFile = await single;
+    // The thumbnail batch had not started when the frame was served: its folder (made after its frame-picking
+    // pass) does not exist yet.
+    const thumbDir = media.dir('v', 'thumb');
+    expect(existsSync(thumbDir)).toBe(false);
+    expect(frameFile).toBe(join(media.dir('v', 'frame'), '0.jpg'));
+    expect(await thumbs).toBe(join(thumbDir, '0.jpg'));
+    expect(statSync(join(thumbDir, '0.jpg')).mtimeMs).toBeGreaterThanOrEqual(statSync(frameFile!).mtimeMs);
   }, 60_000);
 });
