@@ -17,22 +17,64 @@ export interface ClassMap {
   data: Uint8Array;
 }
 
+export interface ClassMaskOptions {
+  /**
+   * A colour that is not an AVSS palette colour (RGB pixel, or a palette entry differing from the AVSS colour of
+   * its index): 'background' (default, as AVSBench's loaders read labels_rgb) or 'error' (a user's mask folder,
+   * where an unknown colour is a mistake to report, never a silent hole).
+   */
+  unknownColour?: 'background' | 'error';
+}
+
+const hex = (r: number, g: number, b: number): string => `#${key(r, g, b).toString(16).padStart(6, '0')}`;
+
+/** Class of each palette entry: its index when it carries the AVSS colour of that index, else its colour's class (-1: none). */
+function paletteClasses(palette: Uint8Array): Int16Array {
+  const out = new Int16Array(256).fill(-1);
+  for (let i = 0; i * 3 < palette.length && i < 256; i++) {
+    const [r, g, b] = [palette[i * 3]!, palette[i * 3 + 1]!, palette[i * 3 + 2]!];
+    const own = AVSS_PALETTE[i];
+    if (own && own[0] === r && own[1] === g && own[2] === b) out[i] = i;
+    else out[i] = PALETTE_INDEX.get(key(r, g, b)) ?? -1;
+  }
+  return out;
+}
+
 /** Class map of a label PNG; indices >= 71 are an error (the file is named by the caller). */
-export function readClassMask(bytes: Uint8Array, file: string): ClassMap {
+export function readClassMask(bytes: Uint8Array, file: string, opts: ClassMaskOptions = {}): ClassMap {
   let image;
   try {
     image = decodePng(bytes);
   } catch (err) {
     throw new Error(`${file}: ${(err as Error).message}`);
   }
+  const strict = opts.unknownColour === 'error';
   const { width, height } = image;
   const data = new Uint8Array(width * height);
-  if (image.channels === 1) data.set(image.data);
+  const at = (p: number): string => `pixel (${p % width}, ${Math.floor(p / width)})`;
+  if (image.channels === 1 && image.colorType === 3 && image.palette && strict) {
+    const classes = paletteClasses(image.palette);
+    for (let p = 0; p < data.length; p++) {
+      const i = image.data[p]!;
+      const c = classes[i]!;
+      if (c < 0) {
+        const pal = image.palette;
+        const colour = i * 3 < pal.length ? `unknown palette colour ${hex(pal[i * 3]!, pal[i * 3 + 1]!, pal[i * 3 + 2]!)}` : 'a palette index past the PLTE chunk';
+        throw new Error(`${file}: ${colour} (index ${i}) at ${at(p)}, not an AVSS class colour`);
+      }
+      data[p] = c;
+    }
+  } else if (image.channels === 1) data.set(image.data);
   else if (image.channels === 3 || image.channels === 4) {
     const c = image.channels;
-    for (let p = 0; p < data.length; p++) data[p] = PALETTE_INDEX.get(key(image.data[p * c]!, image.data[p * c + 1]!, image.data[p * c + 2]!)) ?? 0;
+    for (let p = 0; p < data.length; p++) {
+      const [r, g, b] = [image.data[p * c]!, image.data[p * c + 1]!, image.data[p * c + 2]!];
+      const cls = PALETTE_INDEX.get(key(r, g, b));
+      if (cls === undefined && strict) throw new Error(`${file}: unknown palette colour ${hex(r, g, b)} at ${at(p)}, not an AVSS class colour`);
+      data[p] = cls ?? 0;
+    }
   } else throw new Error(`${file}: grey+alpha PNG is not a label image`);
-  for (let p = 0; p < data.length; p++) if (data[p]! >= NUM_AVSS_CLASSES) throw new Error(`${file}: class index ${data[p]} is not an AVSS class (0..70)`);
+  for (let p = 0; p < data.length; p++) if (data[p]! >= NUM_AVSS_CLASSES) throw new Error(`${file}: class index ${data[p]} at ${at(p)} is not an AVSS class (0..70)`);
   return { width, height, data };
 }
 

@@ -17,5 +17,6 @@ export function electronDialogs(getWindow: () => BrowserWindow | null): Dialogs 
     pickProjectDir: (purpose) => pick({
       title: purpose === 'open' ? 'Open project folder' : 'New project: choose an empty folder', properties: ['openDirectory', 'createDirectory'],
     }),
+    pickMaskDir: () => pick({ title: 'Import masks: folder of per-frame PNGs ({k}.png)', properties: ['openDirectory'] }),
   };
 }

@@ -15,6 +15,8 @@ export interface Dialogs {
   pickOutDir(): Promise<string | null>;
   /** A folder to open or create a project in. */
   pickProjectDir?(purpose: 'open' | 'create'): Promise<string | null>;
+  /** A folder of per-frame mask PNGs to import (Electron; browser mode types the path). */
+  pickMaskDir?(): Promise<string | null>;
 }
 
 export interface AppContext {

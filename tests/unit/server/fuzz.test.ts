@@ -84,6 +84,8 @@ const VALID = (): Record<RequestChannel, Record<string, unknown>> => ({
   'project:close': {}, 'project:recent': {}, 'project:state': {}, 'project:raster': { videoId: video.videoId, frame: 0 },
   'project:edit': { edits: [{ op: 'frame:review', videoId: video.videoId, frame: 0, review: 'approved' }] }, 'project:flush': {},
   'project:relink': { videoId: video.videoId, path: join(tmp.dir, 'clip.mp4') },
+  // A folder holding a secret that is no mask: refused naming the file, never read out, nothing written.
+  'masks:import': { videoId: video.videoId, path: join(tmp.dir, 'outside') },
   // Click-to-mask: an unknown video and an absurd frame, so no mutation (one field at a time) runs a real SAM pass.
   'assist:info': {}, 'assist:embed': { videoId: 'vdeadbeef', frames: [9_999_999] },
   'assist:click': { videoId: 'vdeadbeef', frame: 9_999_999, points: [{ x: 1, y: 1, positive: true }] },
