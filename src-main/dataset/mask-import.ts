@@ -80,12 +80,13 @@ export function readClassMask(bytes: Uint8Array, file: string, opts: ClassMaskOp
 
 /** S4/MS3 binary masks: any non-zero pixel is the object. */
 export function readBinaryMask(bytes: Uint8Array, file: string, classIndex: number): ClassMap {
-  const map = readClassMaskLoose(bytes, file);
+  const map = readIndexMask(bytes, file);
   for (let p = 0; p < map.data.length; p++) map.data[p] = map.data[p] ? classIndex : 0;
   return map;
 }
 
-function readClassMaskLoose(bytes: Uint8Array, file: string): ClassMap {
+/** The first channel as is: palette indices of a DAVIS/YouTube-VOS object mask (0..255), or grey values. */
+export function readIndexMask(bytes: Uint8Array, file: string): ClassMap {
   let image;
   try {
     image = decodePng(bytes);
@@ -98,12 +99,29 @@ function readClassMaskLoose(bytes: Uint8Array, file: string): ClassMap {
   return { width: image.width, height: image.height, data };
 }
 
+export interface MapObjects {
+  /** AVSS class of the object a mask value stands for (default: the value itself, a class map). */
+  classOf?: (value: number) => number;
+  /**
+   * Object-index maps (DAVIS, YouTube-VOS): every value 1..n gets an object, pixels or not, so object k stays
+   * object k (their writers number objects by rank: a gap would renumber the ones after it).
+   */
+  objectsUpTo?: number;
+}
+
 /**
- * One object per class present; `maps[k]` undefined = frame k has no label (e.g. S4 train frames 2..5):
- * its raster is empty and nothing sounds there.
+ * One object per mask value present (id = the value: a class for class maps, a rank for object maps);
+ * `maps[k]` undefined = frame k has no label (e.g. S4 train frames 2..5): its raster is empty and nothing
+ * sounds there. An object sounds in the frames where it has pixels.
  */
-export function classMapsToObjects(maps: readonly (ClassMap | undefined)[], width: number, height: number): { objects: ProjectObject[]; rasters: ObjectRaster[] } {
+export function classMapsToObjects(maps: readonly (ClassMap | undefined)[], width: number, height: number, o: MapObjects = {}): { objects: ProjectObject[]; rasters: ObjectRaster[] } {
   const present = new Map<number, boolean[]>();
+  const flagsOf = (value: number): boolean[] => {
+    let flags = present.get(value);
+    if (!flags) present.set(value, (flags = new Array<boolean>(maps.length).fill(false)));
+    return flags;
+  };
+  for (let v = 1; v <= (o.objectsUpTo ?? 0); v++) flagsOf(v);
   const rasters = maps.map((m, k): ObjectRaster => {
     const data = new Uint16Array(width * height);
     if (!m) return { width, height, data };
@@ -111,16 +129,12 @@ export function classMapsToObjects(maps: readonly (ClassMap | undefined)[], widt
     for (let p = 0; p < data.length; p++) {
       const c = m.data[p]!;
       data[p] = c;
-      if (c) {
-        let flags = present.get(c);
-        if (!flags) present.set(c, (flags = new Array<boolean>(maps.length).fill(false)));
-        flags[k] = true;
-      }
+      if (c) flagsOf(c)[k] = true;
     }
     return { width, height, data };
   });
   const objects = [...present.entries()].sort((a, b) => a[0] - b[0]).map(([c, sounding], z): ProjectObject => ({
-    id: c, classIndex: c, visible: true, locked: false, z, sounding,
+    id: c, classIndex: o.classOf ? o.classOf(c) : c, visible: true, locked: false, z, sounding,
   }));
   return { objects, rasters };
 }
