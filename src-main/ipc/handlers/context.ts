@@ -8,13 +8,15 @@ import type { EventBus } from '../event-bus';
 import type { ModelSlot } from './model';
 import type { PrelabelJobs } from './prelabel';
 
+export type ProjectDirPurpose = 'open' | 'create' | 'save-as';
+
 /** File pickers: native dialogs in Electron; browser mode has none for inputs and a default export folder. */
 export interface Dialogs {
   pickVideo(): Promise<string | null>;
   pickModel(): Promise<string | null>;
   pickOutDir(): Promise<string | null>;
-  /** A folder to open or create a project in. */
-  pickProjectDir?(purpose: 'open' | 'create'): Promise<string | null>;
+  /** A folder to open, create or save a project in. */
+  pickProjectDir?(purpose: ProjectDirPurpose): Promise<string | null>;
 }
 
 export interface AppContext {
