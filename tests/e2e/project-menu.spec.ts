@@ -67,6 +67,7 @@ test('new project, one edit, save as: the copy has the edit, the old lock is gon
   await page.getByTestId('frame-thumb').first().click();
   await page.keyboard.press('Control+Shift+S');
   await page.getByTestId('project-path-input').fill(second);
+  await page.screenshot({ path: join(shots, 'project-path-1280.png') });
   await page.getByTestId('project-path-ok').click();
   await expect(page.getByTestId('project-name')).toHaveText('second');
 
@@ -82,6 +83,7 @@ test('new project, one edit, save as: the copy has the edit, the old lock is gon
   rmSync(first, { recursive: true });
   await page.getByTestId('notice').locator('.el-alert__close-btn').click();
   await expect(page.getByTestId('notice')).toHaveCount(0);
+  await page.getByTestId('video-path').fill(''); // the screenshot shows the box's hint, not this machine's path
   await page.getByTestId('project-menu').click();
   await page.locator('.recent-trigger').hover();
   const recent = page.getByTestId('project-recent');
