@@ -50,9 +50,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--gate-seed", type=int, help="first seed of those clips (default: the demo test split's)")
     p.add_argument("--max-miou-drop", type=float, default=0.5, help="int8 may lose at most this many mIoU points")
     p.add_argument("--calibration-clips", type=int, default=4, help="synthetic clips calibrating the int8 convs")
-    p.add_argument("--int8-convs", choices=("on", "off"), default="on",
-                   help="off: quantise only MatMul/Gemm (faster for ccformer_pvt_b5, whose depthwise convs are "
-                        "slower as QDQ int8 on CPU)")
+    p.add_argument("--int8-convs", choices=("on", "dense", "off"), default="on",
+                   help="dense: leave depthwise convs fp32 (their QDQ int8 is slower on CPU, as in ccformer_pvt_b5's "
+                        "MLPs); off: quantise only MatMul/Gemm")
 
 
 def describe_training(ckpt: dict[str, Any], path: Path) -> str:
@@ -105,7 +105,7 @@ def quantize(args: argparse.Namespace, fp32: Path, trained: bool) -> dict[str, A
 
     options = Int8Options(calibration_clips=args.calibration_clips, gate_clips=args.gate_clips,
                           gate_seed=args.gate_seed, max_miou_drop=args.max_miou_drop,
-                          convs=args.int8_convs == "on", gated=trained)
+                          convs=args.int8_convs, gated=trained)
     try:
         return quantize_checked(fp32, args.out, options)
     except Int8CheckError as err:

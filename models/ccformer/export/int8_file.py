@@ -21,7 +21,7 @@ class Int8Options:
     gate_clips: int = 60
     gate_seed: int | None = None  # default: the demo recipe's test split
     max_miou_drop: float = 0.5
-    convs: bool = True  # False: MatMul/Gemm only
+    convs: str = "on"  # "on": every Conv; "dense": depthwise Convs stay fp32; "off": MatMul/Gemm only
     gated: bool = True  # False (untrained models): report the argmax agreement only
 
 
@@ -44,7 +44,7 @@ def quantize_checked(fp32: Path, out: Path, o: Int8Options, log: Any = None) -> 
                               sample_video=REPO / "assets" / "sample.mp4", mean=tuple(meta["mean"]),  # type: ignore[arg-type]
                               std=tuple(meta["std"]))  # type: ignore[arg-type]
     say(f"quantising {fp32} to int8 ({len(feeds)} calibration clips)")
-    info = quantize_int8(fp32, out, feeds, conv=o.convs)
+    info = quantize_int8(fp32, out, feeds, conv=o.convs != "off", skip_depthwise=o.convs == "dense")
     int8 = ort.InferenceSession(str(out), providers=["CPUExecutionProvider"])
     for frames in (5, 10):
         x = np.zeros((frames, 3, size, size), np.float32)
