@@ -22,8 +22,8 @@ import { EventBus } from './event-bus';
 import { appHandlers } from './handlers/app';
 import type { AppContext, Dialogs } from './handlers/context';
 import { exportHandlers } from './handlers/export';
-import { ModelSlot, modelHandlers } from './handlers/model';
-import { PrelabelJobs, prelabelHandlers } from './handlers/prelabel';
+import { ModelFileSlot, modelHandlers } from './handlers/model';
+import { PrelabelJobQueue, prelabelHandlers } from './handlers/prelabel';
 import { maskHandlers } from './handlers/masks';
 import { projectHandlers } from './handlers/project';
 import { openVideo, videoHandlers } from './handlers/video';
@@ -79,7 +79,7 @@ export interface AppCore {
 
 export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   const events = new EventBus();
-  const models = new ModelSlot();
+  const models = new ModelFileSlot();
   if (options.modelPath) {
     try {
       await models.load(options.modelPath);
@@ -107,7 +107,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     ...(options.transport ? { transport: options.transport } : {}),
   });
   const ctx: AppContext = {
-    mode: options.mode, dialogs: options.dialogs, events, media, host, projects, models, jobs: new PrelabelJobs(() => ctx),
+    mode: options.mode, dialogs: options.dialogs, events, media, host, projects, models, jobs: new PrelabelJobQueue(() => ctx),
   };
   const handlers: Handlers = {
     ...appHandlers(ctx), ...videoHandlers(ctx), ...modelHandlers(ctx), ...prelabelHandlers(ctx), ...exportHandlers(ctx),

@@ -151,6 +151,11 @@ export interface RecentProject {
   openedAt: string;
 }
 
+/** A recent project as the menu shows it: `missing` when its folder holds no project any more. */
+export interface RecentEntry extends RecentProject {
+  missing: boolean;
+}
+
 export interface FrameRaster {
   videoId: string;
   frame: number;
@@ -297,7 +302,10 @@ export const REQUEST_SCHEMAS = {
   'project:open': OptionalPath,
   'project:create': v.strictObject({ path: v.optional(PathSchema), name: v.optional(v.pipe(v.string(), v.maxLength(MAX_NAME_LENGTH))) }),
   'project:close': NoPayload,
+  // The folder the user typed (browser mode) or none: Electron asks in main's folder dialog.
+  'project:save-as': OptionalPath,
   'project:recent': NoPayload,
+  'project:forget-recent': v.strictObject({ path: PathSchema }),
   'project:state': NoPayload,
   'project:raster': v.strictObject({ videoId: IdSchema, frame: FrameIndexSchema }),
   'project:edit': v.strictObject({ edits: v.pipe(v.array(EditSchema), v.minLength(1), v.maxLength(MAX_EDITS_PER_REQUEST)) }),
@@ -329,7 +337,14 @@ export interface ResponseMap extends AssistResponses {
   'project:create': ProjectState | null;
   /** Flushes, releases the lock and closes. */
   'project:close': { closed: boolean };
-  'project:recent': RecentProject[];
+  /**
+   * Saves the open project into a new or empty folder (dialog when no path) and continues there; the untitled
+   * project's folder is removed afterwards. null = cancelled.
+   */
+  'project:save-as': ProjectState | null;
+  'project:recent': RecentEntry[];
+  /** Takes a folder off the recent list (nothing on disk changes); the list after. */
+  'project:forget-recent': RecentEntry[];
   'project:state': ProjectState | null;
   /** One frame's object-id raster (binary: a Uint16Array, never base64). */
   'project:raster': FrameRaster;

@@ -26,7 +26,8 @@ async function syncPath(target: string, flags: string): Promise<void> {
   }
 }
 
-async function fsyncDir(dir: string): Promise<void> {
+/** Makes a folder's entries (a rename, a new file) durable. */
+export async function fsyncDir(dir: string): Promise<void> {
   // Windows cannot open directories for fsync; the rename is still atomic there.
   if (process.platform === 'win32') return;
   await syncPath(dir, 'r');
