@@ -13,7 +13,7 @@ import type { SamDecodeInput, SamDecodeOutput, SamEncodeInput, SamEncodeOutput, 
 /** Embeddings kept (4 MB each): the frames around the current one plus a few recently visited. */
 export const EMBEDDING_CACHE_SIZE = 12;
 
-type CreateSession = (file: string) => Promise<Ort.InferenceSession>;
+type CreateSession = (file: string, role: 'encoder' | 'decoder') => Promise<Ort.InferenceSession>;
 
 export class SamRuntime {
   private encoder: Ort.InferenceSession | null = null;
@@ -28,8 +28,8 @@ export class SamRuntime {
     const key = `${encoderFile}\n${decoderFile}`;
     if (this.files !== key || !this.encoder || !this.decoder) {
       await this.release();
-      this.encoder = await this.create(encoderFile);
-      this.decoder = await this.create(decoderFile);
+      this.encoder = await this.create(encoderFile, 'encoder');
+      this.decoder = await this.create(decoderFile, 'decoder');
       checkContract(this.encoder, this.decoder, encoderFile, decoderFile);
       this.files = key;
     }

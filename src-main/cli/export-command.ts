@@ -1,7 +1,7 @@
 /**
  * `avs-annotator export INPUT --out DIR [--format F]`: INPUT is a project folder (its videos, through the same
  * ExportSource -> writer path the UI uses; opened read-only when another instance has it) or a dataset folder
- * (AVSS, S4, MS3, COCO: imported, then written in F, i.e. a converter). The dataset in DIR is created or merged
+ * (any supported layout: imported, then written in F, i.e. a converter). The dataset in DIR is created or merged
  * into without duplicates, in one transaction.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -20,7 +20,7 @@ import { browserDialogs } from './serve-command';
 export const EXPORT_HELP = `Usage: ${PROG} export INPUT --out DIR [options]
 
 Writes a dataset in DIR (created, or merged into without duplicates) from INPUT: a project folder, or a
-dataset folder (AVSS, S4, MS3, COCO) to convert. Clip layouts (avss, s4, ms3) are cut by the window rule
+dataset folder (avss, s4, ms3, coco, voc, davis, ytvos) to convert. Clip layouts (avss, s4, ms3) are cut by the window rule
 (exactly 10 or 5 frames per clip, the last clip ending at the video's end); masks hold the objects sounding
 in each second (COCO keeps every object with a "sounding" flag).
   --out DIR      dataset folder

@@ -9,6 +9,7 @@ import { errorLine, processIo, UsageError, type CliIo, PROG } from './cli-io';
 import { runDemo, DEMO_HELP } from './demo-command';
 import { runDoctor, DOCTOR_HELP } from './doctor-command';
 import { runExport, EXPORT_HELP } from './export-command';
+import { IMPORT_MASKS_HELP, runImportMasks } from './import-masks-command';
 import { runPrelabel, PRELABEL_HELP } from './prelabel-command';
 import { runServe, SERVE_HELP } from './serve-command';
 import { MERGE_HELP, runMerge, runValidate, VALIDATE_HELP } from './dataset-commands';
@@ -23,6 +24,8 @@ Commands:
   serve [--project DIR]         run the annotator UI in your browser (127.0.0.1 only)
   export PROJECT --out DIR [--format F]
                                 write a project (or convert a dataset) as avss|s4|ms3|coco|voc|davis|ytvos
+  import-masks VIDEO MASK_DIR --project DIR
+                                import per-frame palette/class-index PNGs as a video's masks
   demo                          pre-label the bundled sample, write its dataset, open the UI
   doctor                        which GPU providers work here, what is missing, how fast each is
   validate DIR                  check a dataset (any supported layout) and list every problem
@@ -49,6 +52,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   prelabel: { run: runPrelabel, help: PRELABEL_HELP },
   serve: { run: runServe, help: SERVE_HELP },
   export: { run: runExport, help: EXPORT_HELP },
+  'import-masks': { run: runImportMasks, help: IMPORT_MASKS_HELP },
   demo: { run: runDemo, help: DEMO_HELP },
   doctor: { run: runDoctor, help: DOCTOR_HELP },
   validate: { run: (argv, io) => runValidate(argv, io), help: VALIDATE_HELP },

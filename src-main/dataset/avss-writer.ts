@@ -10,7 +10,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { AVSS_PALETTE, label2idx } from '../shared/avss-classes';
-import { writeFileDurable } from '../util/atomic-write';
+import { writeStagedFile } from '../util/atomic-write';
 import { classMask } from './clip-masks';
 import { copyFrameJpeg, minSec, sourceClips, writeWindowWav, type WriterOptions, type WriterResult } from './dataset-clips';
 import type { ExportSource } from './export-source';
@@ -50,8 +50,8 @@ export async function writeAvss(source: ExportSource, root: string, opts: Writer
       result.filesWritten++;
       if (k >= labelled) continue;
       const mask = await classMask(video, frame);
-      await writeFileDurable(path.join(dir, 'labels_semantic', `${k}.png`), encodePng(video.width, video.height, 1, mask));
-      await writeFileDurable(path.join(dir, 'labels_rgb', `${k}.png`), encodePng(video.width, video.height, 3, semanticToRgb(mask)));
+      await writeStagedFile(path.join(dir, 'labels_semantic', `${k}.png`), encodePng(video.width, video.height, 1, mask));
+      await writeStagedFile(path.join(dir, 'labels_rgb', `${k}.png`), encodePng(video.width, video.height, 3, semanticToRgb(mask)));
       result.filesWritten += 2;
     }
     await writeWindowWav(video, clip.window.start, clip.window.length, path.join(dir, 'audio.wav'));
@@ -61,8 +61,8 @@ export async function writeAvss(source: ExportSource, root: string, opts: Writer
     result.frames += clip.frames.length;
     result.filesWritten++;
   }
-  await writeFileDurable(path.join(root, 'metadata.csv'), mergeMetadata(undefined, rows).text);
-  await writeFileDurable(path.join(root, 'label2idx.json'), label2idxText());
+  await writeStagedFile(path.join(root, 'metadata.csv'), mergeMetadata(undefined, rows).text);
+  await writeStagedFile(path.join(root, 'label2idx.json'), label2idxText());
   result.filesWritten += 2;
   return result;
 }

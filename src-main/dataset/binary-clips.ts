@@ -7,7 +7,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { convertStills } from '../media';
-import { writeFileDurable } from '../util/atomic-write';
+import { writeStagedFile } from '../util/atomic-write';
 import { binaryMask, classMask, resizeNearest } from './clip-masks';
 import { sourceClips, writeWindowWav, type ExportClip, type WriterOptions, type WriterResult } from './dataset-clips';
 import type { ExportSource } from './export-source';
@@ -45,7 +45,7 @@ export async function writeBinaryClips(layout: BinaryLayout, source: ExportSourc
       const mask = resizeNearest(binaryMask(await classMask(video, clip.frames[k]!)), video.width, video.height, V1_SIZE, V1_SIZE);
       const dest = path.join(root, layout.maskPath(clip, k + 1));
       await fs.mkdir(path.dirname(dest), { recursive: true });
-      await writeFileDurable(dest, encodePng(V1_SIZE, V1_SIZE, 1, mask));
+      await writeStagedFile(dest, encodePng(V1_SIZE, V1_SIZE, 1, mask));
     }
     await writeWindowWav(clip.video, clip.window.start, clip.window.length, path.join(root, layout.wavPath(clip)));
     rows.push(layout.csvRow(clip));
@@ -55,7 +55,7 @@ export async function writeBinaryClips(layout: BinaryLayout, source: ExportSourc
     result.filesWritten += clip.frames.length + masked + 1;
   }
   if (result.clips > 0) result.warnings.push(`the audio_log_mel/*.pkl tensors need Python: run \`python -m ccformer add-logmel DATASET\` on the dataset folder`);
-  await writeFileDurable(path.join(root, layout.csvName), mergeKeyedCsv(undefined, layout.header, 0, rows).text);
+  await writeStagedFile(path.join(root, layout.csvName), mergeKeyedCsv(undefined, layout.header, 0, rows).text);
   result.filesWritten++;
   return result;
 }

@@ -11,7 +11,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { AVSS_OBJECT_CLASSES } from '../shared/avss-classes';
 import type { SplitName } from '../shared/dataset-formats';
-import { writeFileDurable } from '../util/atomic-write';
+import { writeStagedFile } from '../util/atomic-write';
 import { frameRaster } from './clip-masks';
 import { encodeRle, type CocoRle } from './coco-rle';
 import { copyFrameJpeg, type WriterOptions, type WriterResult } from './dataset-clips';
@@ -89,7 +89,7 @@ export async function writeCoco(source: ExportSource, root: string, opts: Writer
   result.clips = videoIds.size;
   await fs.mkdir(path.join(root, 'annotations'), { recursive: true });
   for (const [split, coco] of files) {
-    await writeFileDurable(path.join(root, 'annotations', `instances_${split}.json`), JSON.stringify(coco) + '\n');
+    await writeStagedFile(path.join(root, 'annotations', `instances_${split}.json`), JSON.stringify(coco) + '\n');
     result.filesWritten++;
   }
   return result;

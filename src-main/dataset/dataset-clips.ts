@@ -9,7 +9,7 @@ import { AVSS_CLASSES } from '../shared/avss-classes';
 import type { SplitName } from '../shared/dataset-formats';
 import { soundingClasses } from '../shared/project-model';
 import { throwIfAborted } from '../util/abort';
-import { writeFileDurable } from '../util/atomic-write';
+import { writeStagedFile } from '../util/atomic-write';
 import { describeFsError } from '../util/fs-errors';
 import { DatasetWriteError } from './clip-masks';
 import type { ExportFrame, ExportSource, ExportVideo } from './export-source';
@@ -93,7 +93,7 @@ export async function copyFrameJpeg(video: ExportVideo, frame: ExportFrame, dest
     throw new DatasetWriteError(`${video.name}: frame ${frame.index} JPEG is ${size.width}x${size.height}, the video is ${video.width}x${video.height}`);
   }
   await fs.mkdir(path.dirname(dest), { recursive: true });
-  await writeFileDurable(dest, bytes);
+  await writeStagedFile(dest, bytes);
 }
 
 /** 16 kHz mono PCM16 of `seconds` seconds from `startSec` of the video. */
@@ -107,7 +107,7 @@ export async function writeWindowWav(video: ExportVideo, startSec: number, secon
     return out;
   })();
   await fs.mkdir(path.dirname(dest), { recursive: true });
-  await writeFileDurable(dest, encodeWavPcm16(exact, AUDIO_RATE));
+  await writeStagedFile(dest, encodeWavPcm16(exact, AUDIO_RATE));
 }
 
 /** `s_min`, `s_sec` of a window start in ms (60000 -> 1, 0). */

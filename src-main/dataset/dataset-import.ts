@@ -2,7 +2,8 @@
  * Importing datasets into the document's terms (MemoryVideo: frames, object rasters, sounding flags, audio):
  *   AVSS (metadata.csv + clip folders): one video per clip, one object per class, sounding where it has pixels;
  *   S4 (category -> AVSS class, see S4_CLASSES) and MS3 (no class in the layout: `defaultClass`, with a warning);
- *   COCO (ours or any with RLE/polygon-free masks: one object per object_id or annotation track).
+ *   COCO (ours or any with RLE/polygon-free masks: one object per object_id or annotation track);
+ *   VOC, DAVIS, YouTube-VOS (sequence-import.ts).
  * Every missing or unreadable file is reported with its path (one line each) and the clip is skipped, so a
  * partly broken folder still opens what is good. Masks become the frames' rasters with source 'imported'.
  */
@@ -15,11 +16,15 @@ import type { ProjectObject } from '../shared/project-model';
 import { decodeRle, stringToCounts } from './coco-rle';
 import type { CocoFile } from './coco-writer';
 import { detectLayout } from './dataset-layout';
-import { classMapsToObjects, readBinaryMask, readClassMask, type ClassMap } from './mask-import';
+import { buildVideo, defaultClassOf, exists, idOf, tryClip, type ImportOptions } from './import-support';
+import { readBinaryMask, readClassMask, type ClassMap } from './mask-import';
 import type { MemoryVideo } from './memory-source';
 import { csvRows, metadataRows, parseKeyedCsv, parseMetadataCsv } from './metadata-csv';
 import { MS3_CSV, MS3_HEADER } from './ms3-writer';
 import { S4_CSV, S4_HEADER } from './s4-writer';
+import { importDavis, importVoc, importYtvos } from './sequence-import';
+
+export type { ImportOptions } from './import-support';
 
 /** The 23 published S4 categories -> the AVSS class their v2 re-annotation uses. */
 export const S4_CLASSES: Readonly<Record<string, string>> = {
@@ -30,20 +35,6 @@ export const S4_CLASSES: Readonly<Record<string, string>> = {
   playing_tabla: 'tabla', playing_ukulele: 'ukulele', playing_violin: 'violin', race_car: 'car', typing_on_computer_keyboard: 'keyboard',
 };
 
-export interface ImportResult {
-  format: DatasetFormat;
-  videos: MemoryVideo[];
-  /** One line per problem, each naming its file. */
-  problems: string[];
-}
-
-export interface ImportOptions {
-  /** Class of MS3 objects (the layout names none). Default `man`. */
-  defaultClass?: string;
-}
-
-const exists = (p: string): Promise<boolean> => fs.stat(p).then(() => true, () => false);
-const idOf = (s: string): string => s.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64) || 'clip';
 const UID = /^(.*)_(\d+)_(\d+)$/;
 
 /** origin from a uid `{vid}_{startMs}_{endMs}` (so re-exports keep the name), else the name itself at `startSec`. */
@@ -52,27 +43,11 @@ function originOf(name: string, startSec = 0): { vid: string; startSec: number }
   return m ? { vid: m[1]!, startSec: Number(m[2]) / 1000 } : { vid: name, startSec };
 }
 
-async function build(
-  name: string, images: string[], maps: (ClassMap | undefined)[], wav: string, split: SplitName, origin: { vid: string; startSec: number },
-): Promise<MemoryVideo> {
-  const first = maps.find((m) => m !== undefined);
-  if (!first) throw new Error(`${name}: no label image`);
-  const { objects, rasters } = classMapsToObjects(maps, first.width, first.height);
-  return {
-    id: idOf(name), name, width: first.width, height: first.height, objects,
-    frames: images.map((image, k) => ({ image, raster: rasters[k]! })),
-    ...((await exists(wav)) ? { wav } : {}), origin, split,
-  };
-}
-
-async function tryClip(problems: string[], where: string, make: () => Promise<MemoryVideo>): Promise<MemoryVideo | undefined> {
-  try {
-    return await make();
-  } catch (err) {
-    const message = (err as NodeJS.ErrnoException).code === 'ENOENT' ? `${(err as NodeJS.ErrnoException).path ?? where}: missing` : (err as Error).message;
-    problems.push(message.startsWith(where) || message.includes(path.sep) ? message : `${where}: ${message}`);
-    return undefined;
-  }
+export interface ImportResult {
+  format: DatasetFormat;
+  videos: MemoryVideo[];
+  /** One line per problem, each naming its file. */
+  problems: string[];
 }
 
 async function importAvss(root: string, problems: string[]): Promise<MemoryVideo[]> {
@@ -88,7 +63,9 @@ async function importAvss(root: string, problems: string[]): Promise<MemoryVideo
         const file = path.join(dir, 'labels_semantic', `${k}.png`);
         maps.push((await exists(file)) ? readClassMask(await fs.readFile(file), file) : undefined);
       }
-      return build(row.uid, frames.map((n) => path.join(dir, 'frames', n)), maps, path.join(dir, 'audio.wav'), row.split as SplitName, originOf(row.uid));
+      return buildVideo({
+        name: row.uid, images: frames.map((n) => path.join(dir, 'frames', n)), maps, wav: path.join(dir, 'audio.wav'), split: row.split as SplitName, origin: originOf(row.uid),
+      });
     });
     if (video) out.push(video);
   }
@@ -99,7 +76,7 @@ async function importBinary(root: string, format: 's4' | 'ms3', problems: string
   const csv = path.join(root, format === 's4' ? S4_CSV : MS3_CSV);
   const rows = csvRows(parseKeyedCsv(await fs.readFile(csv), csv, format === 's4' ? S4_HEADER : MS3_HEADER, 0));
   const fallback = opts.defaultClass ?? 'man';
-  if (format === 'ms3') problems.push(`${csv}: MS3 names no classes; objects are imported as "${fallback}" (change them in the editor)`);
+  if (format === 'ms3') problems.push(defaultClassOf(opts, 'MS3', csv).notice);
   const out: MemoryVideo[] = [];
   for (const row of rows) {
     const name = row[0]!;
@@ -120,7 +97,7 @@ async function importBinary(root: string, format: 's4' | 'ms3', problems: string
         maps.push((await exists(mask)) ? readBinaryMask(await fs.readFile(mask), mask, classIndex) : undefined);
       }
       const start = format === 's4' ? Number(row[1]) : 0;
-      return build(name, images, maps, path.join(base, 'audio_wav', sub, `${name}.wav`), split, originOf(name, Number.isFinite(start) ? start : 0));
+      return buildVideo({ name, images, maps, wav: path.join(base, 'audio_wav', sub, `${name}.wav`), split, origin: originOf(name, Number.isFinite(start) ? start : 0) });
     });
     if (video) out.push(video);
   }
@@ -165,12 +142,16 @@ async function importCoco(root: string, problems: string[]): Promise<MemoryVideo
 /** Imports the dataset in `dir` (layout detected). Throws only when the folder is no supported layout or its index is unreadable. */
 export async function importDataset(dir: string, opts: ImportOptions = {}): Promise<ImportResult> {
   const format = await detectLayout(dir);
-  if (!format) throw new Error(`${dir}: not a dataset this app reads (no metadata.csv, s4_meta_data.csv, ms3_meta_data.csv or annotations/instances_*.json)`);
+  if (!format) {
+    throw new Error(`${dir}: not a dataset this app reads (no metadata.csv, s4_meta_data.csv, ms3_meta_data.csv, annotations/instances_*.json, ImageSets/Segmentation, ImageSets/2017 or {split}/meta.json)`);
+  }
   const problems: string[] = [];
   let videos: MemoryVideo[];
   if (format === 'avss') videos = await importAvss(dir, problems);
   else if (format === 's4' || format === 'ms3') videos = await importBinary(dir, format, problems, opts);
   else if (format === 'coco') videos = await importCoco(dir, problems);
-  else throw new Error(`${dir}: importing ${format} datasets is not supported yet (AVSS, S4, MS3 and COCO are)`);
+  else if (format === 'voc') videos = await importVoc(dir, problems);
+  else if (format === 'davis') videos = await importDavis(dir, problems, opts);
+  else videos = await importYtvos(dir, problems, opts);
   return { format, videos, problems };
 }

@@ -8,7 +8,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { DatasetFormat } from '../shared/dataset-formats';
 import { throwIfAborted } from '../util/abort';
-import { writeFileDurable } from '../util/atomic-write';
+import { writeStagedFile } from '../util/atomic-write';
 import { DatasetTransaction } from './dataset-transaction';
 import { LAYOUT_INDEX } from './dataset-index';
 import { commitStaged, stagingRoot } from './staged-commit';
@@ -51,7 +51,7 @@ export async function mergeDataset(format: DatasetFormat, sources: readonly stri
       // Fold this source's index into the staged one (same merge rules as against the real dataset).
       for (const [rel, text] of layout.read(root).merge(index).files) {
         await fs.mkdir(path.dirname(path.join(root, rel)), { recursive: true });
-        await writeFileDurable(path.join(root, rel), text);
+        await writeStagedFile(path.join(root, rel), text);
       }
     }
     return await commitStaged(tx, format, opts.signal);

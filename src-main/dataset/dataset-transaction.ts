@@ -12,7 +12,8 @@
  * begin: checks free space against `estimateBytes` (statfs, one-line "disk full" error before anything is
  * written), creates the dataset folder (bounded mkdir), then under the lock sweeps what dead processes left and
  * makes the private hidden staging folder `.avs-staging-{token}`. Staged paths are invisible to readers of the
- * dataset. commit (under the lock): reads the CURRENT metadata.csv (and any `merge` file), merges, then renames
+ * dataset; writers write them unflushed. commit: one fsync pass over everything staged (syncTree), then under
+ * the lock: reads the CURRENT metadata.csv (and any `merge` file), merges, then renames
  * each staged unit into place (a unit it replaces is moved aside, not deleted) and the merged files last; any
  * failure rolls all of it back. A process killed mid-commit is rolled back by the next transaction's sweep.
  * abort: deletes the staging folder; the dataset is untouched.
@@ -20,7 +21,7 @@
 import { promises as fs, rmSync } from 'node:fs';
 import path from 'node:path';
 import { throwIfAborted } from '../util/abort';
-import { writeFileDurable } from '../util/atomic-write';
+import { syncTree, writeFileDurable } from '../util/atomic-write';
 import { describeFsError, errnoOf, FileStepError, fsStep } from '../util/fs-errors';
 import { onExitSync } from '../util/exit-cleanup';
 import { makeDirs } from '../util/make-dir';
@@ -153,6 +154,9 @@ export class DatasetTransaction {
   async commit(c: CommitOptions = {}): Promise<CommitResult> {
     if (this.state !== 'staging') throw new Error('dataset transaction is already committed or aborted');
     throwIfAborted(this.o.signal);
+    // Writers stage files unflushed (writeStagedFile); everything staged is made durable here, once, before
+    // the renames that publish it, and outside the lock so other exporters are not held up by the flush.
+    await syncTree(stagingParts(this.stagingDir).data('')).catch(async (err: unknown) => { throw await this.explain(err, this.dir); });
     this.state = 'committing';
     let counts = { added: 0, replaced: 0 };
     const merges: Record<string, FileMerge> = { ...c.merge };

@@ -4,7 +4,7 @@
  *   object k -> index k), ImageSets/2017/{split}.txt (sequence names). Frames are the 1-per-second samples.
  */
 import path from 'node:path';
-import { writeFileDurable } from '../util/atomic-write';
+import { writeStagedFile } from '../util/atomic-write';
 import { promises as fs } from 'node:fs';
 import type { WriterOptions, WriterResult } from './dataset-clips';
 import type { ExportSource } from './export-source';
@@ -20,7 +20,7 @@ export async function writeDavis(source: ExportSource, root: string, opts: Write
   });
   await fs.mkdir(path.join(root, 'ImageSets', '2017'), { recursive: true });
   for (const [split, list] of splitLists(videos.map((v) => ({ split: v.split, name: v.vid })))) {
-    await writeFileDurable(path.join(root, 'ImageSets', '2017', `${split}.txt`), list.join('\n') + '\n');
+    await writeStagedFile(path.join(root, 'ImageSets', '2017', `${split}.txt`), list.join('\n') + '\n');
     result.filesWritten++;
   }
   return result;

@@ -30,6 +30,17 @@ async function estimateBytes(source: ExportSource): Promise<number> {
   return total;
 }
 
+/**
+ * The file an export error is about: a failed read of a source file (a project mask, a frame) names that file;
+ * a write into the hidden staging folder names the dataset folder, since the user never sees staging names.
+ */
+function culpritFile(err: unknown, staging: string, out: string): string {
+  const file = (err as { path?: unknown } | null)?.path;
+  if (typeof file !== 'string') return out;
+  const rel = path.relative(staging, path.resolve(file));
+  return rel.startsWith('..') || path.isAbsolute(rel) ? file : out;
+}
+
 export async function exportDataset(source: ExportSource, outDir: string, opts: DatasetExportOptions): Promise<DatasetExportSummary> {
   const out = path.resolve(outDir);
   // A corrupt index (metadata.csv, COCO JSON...) is refused before any work.
@@ -38,7 +49,7 @@ export async function exportDataset(source: ExportSource, outDir: string, opts: 
   try {
     const written = await WRITERS[opts.format](source, stagingRoot(tx), {
       splits: opts.splits, ...(opts.label ? { label: opts.label } : {}), ...(opts.signal ? { signal: opts.signal } : {}),
-    }).catch(async (err: unknown) => { throw await tx.explain(err, out); });
+    }).catch(async (err: unknown) => { throw await tx.explain(err, culpritFile(err, stagingRoot(tx), out)); });
     const committed = await commitStaged(tx, opts.format, opts.signal);
     return {
       format: opts.format, outDir: out, clips: written.clips, frames: written.frames, filesWritten: written.filesWritten,

@@ -7,7 +7,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { AVSS_CLASSES } from '../shared/avss-classes';
-import { writeFileDurable } from '../util/atomic-write';
+import { writeStagedFile } from '../util/atomic-write';
 import { classMask } from './clip-masks';
 import { copyFrameJpeg, type WriterOptions, type WriterResult } from './dataset-clips';
 import type { ExportSource } from './export-source';
@@ -23,7 +23,7 @@ export async function writeVoc(source: ExportSource, root: string, opts: WriterO
     const name = `${f.vid}_${frameName(f.k)}`;
     await copyFrameJpeg(f.video, f.frame, path.join(root, 'JPEGImages', `${name}.jpg`));
     const mask = await classMask(f.video, f.frame);
-    await writeFileDurable(path.join(root, 'SegmentationClass', `${name}.png`), encodePalettePng(f.video.width, f.video.height, mask, VOC_PALETTE_256));
+    await writeStagedFile(path.join(root, 'SegmentationClass', `${name}.png`), encodePalettePng(f.video.width, f.video.height, mask, VOC_PALETTE_256));
     names.push({ split: f.split, name });
     videos.add(f.video.id);
     result.frames++;
@@ -33,9 +33,9 @@ export async function writeVoc(source: ExportSource, root: string, opts: WriterO
   result.keys = [...new Set(names.map((n) => n.name.slice(0, -6)))];
   await fs.mkdir(path.join(root, 'ImageSets', 'Segmentation'), { recursive: true });
   for (const [split, list] of splitLists(names)) {
-    await writeFileDurable(path.join(root, 'ImageSets', 'Segmentation', `${split}.txt`), list.join('\n') + '\n');
+    await writeStagedFile(path.join(root, 'ImageSets', 'Segmentation', `${split}.txt`), list.join('\n') + '\n');
     result.filesWritten++;
   }
-  await writeFileDurable(path.join(root, 'class_names.txt'), AVSS_CLASSES.join('\n') + '\n');
+  await writeStagedFile(path.join(root, 'class_names.txt'), AVSS_CLASSES.join('\n') + '\n');
   return { ...result, filesWritten: result.filesWritten + 1 };
 }

@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { SplitName } from '../shared/dataset-formats';
 import type { ProjectObject } from '../shared/project-model';
-import { writeFileDurable } from '../util/atomic-write';
+import { writeStagedFile } from '../util/atomic-write';
 import { frameRaster, objectIndexMask, objectRanks } from './clip-masks';
 import { copyFrameJpeg, type WriterOptions, type WriterResult } from './dataset-clips';
 import type { ExportSource } from './export-source';
@@ -45,7 +45,7 @@ export async function writeVosFrames(source: ExportSource, root: string, opts: W
     for (const rank of present) entry.appearances.set(rank, [...(entry.appearances.get(rank) ?? []), name]);
     const dest = path.join(root, paths.mask(f.split, f.vid, name));
     await fs.mkdir(path.dirname(dest), { recursive: true });
-    await writeFileDurable(dest, encodePalettePng(f.video.width, f.video.height, mask, VOC_PALETTE_256));
+    await writeStagedFile(dest, encodePalettePng(f.video.width, f.video.height, mask, VOC_PALETTE_256));
     result.frames++;
     result.filesWritten += 2;
   }

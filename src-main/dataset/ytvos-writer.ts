@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { AVSS_CLASSES } from '../shared/avss-classes';
 import type { SplitName } from '../shared/dataset-formats';
-import { writeFileDurable } from '../util/atomic-write';
+import { writeStagedFile } from '../util/atomic-write';
 import type { WriterOptions, WriterResult } from './dataset-clips';
 import type { ExportSource } from './export-source';
 import { writeVosFrames, type VosVideo } from './vos-frames';
@@ -38,7 +38,7 @@ export async function writeYtvos(source: ExportSource, root: string, opts: Write
   const bySplit = new Map<SplitName, VosVideo[]>();
   for (const v of videos) bySplit.set(v.split, [...(bySplit.get(v.split) ?? []), v]);
   for (const [split, list] of bySplit) {
-    await writeFileDurable(path.join(root, split, 'meta.json'), JSON.stringify(ytvosMeta(list), null, 1) + '\n');
+    await writeStagedFile(path.join(root, split, 'meta.json'), JSON.stringify(ytvosMeta(list), null, 1) + '\n');
     result.filesWritten++;
   }
   return result;

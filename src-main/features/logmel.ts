@@ -56,14 +56,15 @@ function getTables(): NonNullable<typeof tables> {
 /**
  * log(mel + 0.01) for the first `frames` STFT frames of `wave`: row-major [frames, 64] float64.
  * Only the bins inside each band's triangle are visited, which keeps the cost at about one FFT per frame.
+ * `hop` (samples between frames) is the front end's 160 except for the audio panel, which keeps every n-th frame.
  */
-export function logMelSpectrogram(wave: ArrayLike<number>, frames: number = numFrames(wave.length)): Float64Array {
+export function logMelSpectrogram(wave: ArrayLike<number>, frames: number = numFrames(wave.length), hop: number = HOP): Float64Array {
   const { fft, hann, bands } = getTables();
   const out = new Float64Array(frames * NUM_MEL);
   const windowed = new Float64Array(WINDOW);
   const mag = new Float64Array(fft.bins);
   for (let f = 0; f < frames; f++) {
-    const offset = f * HOP;
+    const offset = f * hop;
     for (let n = 0; n < WINDOW; n++) windowed[n] = wave[offset + n]! * hann[n]!;
     fft.magnitude(windowed, mag);
     const row = f * NUM_MEL;

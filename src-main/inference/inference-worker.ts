@@ -56,11 +56,16 @@ function providers(): ProviderName[] {
   return availableProviders(ort.listSupportedBackends(), facts().ortCudaProvider !== null);
 }
 
-function createSession(file: string, provider: ProviderName): Promise<Ort.InferenceSession> {
+/**
+ * `arena`: keep onnxruntime's CPU memory arena. Off by default (the pre-label model's multi-100-MB activations
+ * would stay allocated); on for the click-to-mask decoder, whose ~10 MB of buffers are the same every click:
+ * without the arena each click re-allocates them, and its median session.run was ~35 % slower (bench-assist).
+ */
+function createSession(file: string, provider: ProviderName, arena = false): Promise<Ort.InferenceSession> {
   return ort.InferenceSession.create(file, {
     executionProviders: [provider],
     graphOptimizationLevel: 'all',
-    enableCpuMemArena: false,
+    enableCpuMemArena: arena,
     // onnxruntime's thread pool spin-waits between ops by default, which on a 2-core machine starves the main
     // thread (event-loop stalls of 100+ ms were measured); without spinning the run is barely slower.
     extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
@@ -86,7 +91,7 @@ function backendFor(file: string): ProviderBackend<Ort.InferenceSession> {
 }
 
 // Click-to-mask runs on the CPU provider: its graphs are small, and a GPU session per host is not worth the memory.
-const sam = new SamRuntime(ort, (file) => createSession(file, 'cpu'));
+const sam = new SamRuntime(ort, (file, role) => createSession(file, 'cpu', role === 'decoder'));
 
 /** The `sam:*` messages; true when `msg` was one. */
 async function handleSam(msg: ToWorker): Promise<boolean> {

@@ -5,7 +5,7 @@
  * in their Dialogs and in how they carry requests and events.
  */
 import { join, resolve } from 'node:path';
-import type { DatasetSplit, DeviceChoice, ExportResult, PrelabelResult, ProjectState, VideoInfo } from '../shared/ipc-contract';
+import type { DatasetSplit, DeviceChoice, ExportResult, MaskImportSummary, PrelabelResult, ProjectState, VideoInfo } from '../shared/ipc-contract';
 import { InferenceHost } from '../inference/inference-host';
 import type { ChannelFactory, Transport } from '../inference/worker-channel';
 import { AppError, toApiError } from '../pipeline/app-error';
@@ -14,6 +14,7 @@ import { exportAvss } from '../pipeline/export-avss';
 import { datasetExport } from '../pipeline/export-datasets';
 import type { DatasetExportSummary, ExportRequest } from '../shared/dataset-formats';
 import { projectExportSource } from '../project/export-source';
+import { importMaskFolder } from '../project/mask-folder-import';
 import { ProjectSession } from '../project/project-session';
 import { MediaCache } from '../session/media-cache';
 import { createRequestHandler, type HandleRequest, type Handlers } from './dispatch';
@@ -21,8 +22,9 @@ import { EventBus } from './event-bus';
 import { appHandlers } from './handlers/app';
 import type { AppContext, Dialogs } from './handlers/context';
 import { exportHandlers } from './handlers/export';
-import { ModelSlot, modelHandlers } from './handlers/model';
-import { PrelabelJobs, prelabelHandlers } from './handlers/prelabel';
+import { ModelFileSlot, modelHandlers } from './handlers/model';
+import { PrelabelJobQueue, prelabelHandlers } from './handlers/prelabel';
+import { maskHandlers } from './handlers/masks';
 import { projectHandlers } from './handlers/project';
 import { openVideo, videoHandlers } from './handlers/video';
 import { mediaFiles } from './media-files';
@@ -63,6 +65,8 @@ export interface AppCore {
   startPrelabel(videoId: string, device: DeviceChoice): string;
   /** Resolves when the job ends (used by `demo` and tests); rejects with its error. */
   jobDone(jobId: string): Promise<PrelabelResult>;
+  /** A folder of per-frame mask PNGs into a video of the open project (the `masks:import` handler's work). */
+  importMasks(videoId: string, dir: string, opts?: { signal?: AbortSignal }): Promise<MaskImportSummary>;
   /** Every video of the open project (or those given) as AVSS clips in `outDir`. */
   exportAvss(outDir: string, split: DatasetSplit, opts?: { videoIds?: string[]; signal?: AbortSignal; onWarning?: (message: string) => void }): Promise<ExportResult>;
   /** Every video of the open project (or those given) as a dataset of any layout in `outDir`. */
@@ -75,7 +79,7 @@ export interface AppCore {
 
 export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   const events = new EventBus();
-  const models = new ModelSlot();
+  const models = new ModelFileSlot();
   if (options.modelPath) {
     try {
       await models.load(options.modelPath);
@@ -103,11 +107,11 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     ...(options.transport ? { transport: options.transport } : {}),
   });
   const ctx: AppContext = {
-    mode: options.mode, dialogs: options.dialogs, events, media, host, projects, models, jobs: new PrelabelJobs(() => ctx),
+    mode: options.mode, dialogs: options.dialogs, events, media, host, projects, models, jobs: new PrelabelJobQueue(() => ctx),
   };
   const handlers: Handlers = {
     ...appHandlers(ctx), ...videoHandlers(ctx), ...modelHandlers(ctx), ...prelabelHandlers(ctx), ...exportHandlers(ctx),
-    ...projectHandlers(ctx), ...assistHandlers(ctx, assistHost),
+    ...projectHandlers(ctx), ...maskHandlers(ctx), ...assistHandlers(ctx, assistHost),
   };
   let disposed = false;
 
@@ -118,6 +122,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     mediaFile: mediaFiles(media, projects),
     openVideo: (path) => openVideo(ctx, path),
     openProject: (dir, opts = {}) => (opts.create ? projects.openOrCreate(dir) : projects.open(dir)),
+    importMasks: (videoId, dir, opts = {}) => importMaskFolder(projects.require(), videoId, resolve(dir), opts.signal),
     startPrelabel: (videoId, device) => ctx.jobs.start(videoId, device),
     jobDone: (jobId) => ctx.jobs.done(jobId),
     exportAvss: async (outDir, split, opts = {}) => {

@@ -202,6 +202,23 @@ export class Project {
     await this.compact();
   }
 
+  /**
+   * Runs `run` with the project quiet and its folder complete (save as copies it meanwhile): edits queued before
+   * it are applied, later ones wait, and everything is journalled and compacted first, so the folder holds the
+   * whole document and no background save writes into it while `run` reads it.
+   */
+  exclusive<T>(run: () => Promise<T>): Promise<T> {
+    return this.serial(async () => {
+      this.assertOpen();
+      if (!this.readOnly) {
+        await this.journal?.flush();
+        // A compaction that began before the last edits leaves them to the next one: go until none is left.
+        do await this.compact(); while (this.revision !== this.savedRevision || this.manifestDirty);
+      }
+      return run();
+    });
+  }
+
   /** Marks the manifest for the next compaction (a repair at open changed it without a journal entry). */
   markDirty(): void {
     this.manifestDirty = true;
@@ -403,8 +420,12 @@ export class Project {
     this.retryTimer.unref();
   }
 
-  private assertWritable(): void {
+  private assertOpen(): void {
     if (this.closed) throw new AppError('bad-input', `${this.dir} is closed`);
+  }
+
+  private assertWritable(): void {
+    this.assertOpen();
     if (this.readOnly) throw new AppError('unsupported', `${this.dir} is open read-only: ${this.readOnly.reason}`);
   }
 

@@ -3,10 +3,11 @@
  * settings file is set aside and started afresh (it holds nothing the projects themselves do not).
  */
 import { readFile, rename } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as v from 'valibot';
 import type { RecentProject } from '../shared/ipc-contract';
 import { atomicWriteFile } from '../util/atomic-write';
+import { makeDirs } from '../util/make-dir';
 
 const MAX_RECENT = 12;
 
@@ -31,6 +32,8 @@ export class RecentProjects {
     const settings = await this.read();
     const rest = settings.recentProjects.filter((p) => p.dir !== dir);
     settings.recentProjects = [{ dir, name, openedAt: new Date().toISOString() }, ...rest].slice(0, MAX_RECENT);
+    // On a first run the data folder may not exist yet (no untitled project made it).
+    await makeDirs(dirname(this.file));
     await atomicWriteFile(this.file, `${JSON.stringify(settings, null, 2)}\n`);
   }
 

@@ -151,6 +151,11 @@ export interface RecentProject {
   openedAt: string;
 }
 
+/** A recent project as the menu shows it: `missing` when its folder holds no project any more. */
+export interface RecentEntry extends RecentProject {
+  missing: boolean;
+}
+
 export interface FrameRaster {
   videoId: string;
   frame: number;
@@ -259,6 +264,21 @@ interface AssistResponses {
   'audio:levels': { dbfs: number[]; silenceDbfs: number };
 }
 
+/** What `masks:import` did: a folder of per-frame label PNGs imported into one project video. */
+export interface MaskImportSummary {
+  videoId: string;
+  dir: string;
+  /** Frames that had a file. */
+  frames: number;
+  /** Frames whose mask or sounding flags changed (each got a new revision). */
+  changed: number;
+  objectsAdded: number;
+  /** AVSS class names present in the files, in class order. */
+  classes: string[];
+  /** Project revision after the import. */
+  revision: number;
+}
+
 /** An edit batch is one user gesture (a stroke, a fill, a delete): bounded so one request cannot flood the journal. */
 export const MAX_EDITS_PER_REQUEST = 1000;
 
@@ -282,12 +302,17 @@ export const REQUEST_SCHEMAS = {
   'project:open': OptionalPath,
   'project:create': v.strictObject({ path: v.optional(PathSchema), name: v.optional(v.pipe(v.string(), v.maxLength(MAX_NAME_LENGTH))) }),
   'project:close': NoPayload,
+  // The folder the user typed (browser mode) or none: Electron asks in main's folder dialog.
+  'project:save-as': OptionalPath,
   'project:recent': NoPayload,
+  'project:forget-recent': v.strictObject({ path: PathSchema }),
   'project:state': NoPayload,
   'project:raster': v.strictObject({ videoId: IdSchema, frame: FrameIndexSchema }),
   'project:edit': v.strictObject({ edits: v.pipe(v.array(EditSchema), v.minLength(1), v.maxLength(MAX_EDITS_PER_REQUEST)) }),
   'project:flush': NoPayload,
   'project:relink': v.strictObject({ videoId: IdSchema, path: v.optional(PathSchema) }),
+  // A folder the user typed or picked (a dialog when absent); it is only read.
+  'masks:import': v.strictObject({ videoId: IdSchema, path: v.optional(PathSchema) }),
   ...ASSIST_SCHEMAS,
   'export:preview': ExportRequestSchema,
   // A typed folder only in browser mode (no native dialog there); Electron always asks in main's dialog.
@@ -312,7 +337,14 @@ export interface ResponseMap extends AssistResponses {
   'project:create': ProjectState | null;
   /** Flushes, releases the lock and closes. */
   'project:close': { closed: boolean };
-  'project:recent': RecentProject[];
+  /**
+   * Saves the open project into a new or empty folder (dialog when no path) and continues there; the untitled
+   * project's folder is removed afterwards. null = cancelled.
+   */
+  'project:save-as': ProjectState | null;
+  'project:recent': RecentEntry[];
+  /** Takes a folder off the recent list (nothing on disk changes); the list after. */
+  'project:forget-recent': RecentEntry[];
   'project:state': ProjectState | null;
   /** One frame's object-id raster (binary: a Uint16Array, never base64). */
   'project:raster': FrameRaster;
@@ -322,6 +354,12 @@ export interface ResponseMap extends AssistResponses {
   'project:flush': { revision: number; save: SaveState };
   /** Points a moved video at its new file (dialog when no path); its size and fingerprint must match. */
   'project:relink': ProjectState | null;
+  /**
+   * Imports a folder of per-frame palette / class-index PNGs (`{k}.png`, k = sampled frame) into a video of the
+   * open project, one new revision per frame; every file is checked first (one line naming a bad one, nothing
+   * written). null = the folder dialog was cancelled.
+   */
+  'masks:import': MaskImportSummary | null;
   /** What an export would write (clips, frames, objects, classes, splits, warnings); nothing is written. */
   'export:preview': ExportPreview;
   /**

@@ -26,7 +26,8 @@ async function syncPath(target: string, flags: string): Promise<void> {
   }
 }
 
-async function fsyncDir(dir: string): Promise<void> {
+/** Makes a folder's entries (a rename, a new file) durable. */
+export async function fsyncDir(dir: string): Promise<void> {
   // Windows cannot open directories for fsync; the rename is still atomic there.
   if (process.platform === 'win32') return;
   await syncPath(dir, 'r');
@@ -41,6 +42,45 @@ export async function writeFileDurable(file: string, data: string | Uint8Array):
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Writes a file inside a staging folder WITHOUT flushing it: the folder is made durable as a whole by syncTree
+ * just before the rename that publishes it (one pass per commit instead of one fsync per file while writing,
+ * which dominated a large export: 100 AVSS clips are ~3,000 files).
+ */
+export async function writeStagedFile(file: string, data: string | Uint8Array): Promise<void> {
+  await fs.writeFile(file, data);
+}
+
+/** How many fsyncs run at once in syncTree: concurrent flushes let the file system batch them in one journal commit. */
+const SYNC_CONCURRENCY = 32;
+
+/**
+ * Makes every file and folder under `root` durable (fsync of each file, then of each folder, deepest first, so
+ * every entry's name is on disk too). Run once before the rename that commits a staged tree: a crash before it
+ * leaves an uncommitted staging folder (swept), never a published half-flushed file.
+ */
+export async function syncTree(root: string): Promise<void> {
+  const files: string[] = [];
+  const dirs: string[] = [root];
+  for (let i = 0; i < dirs.length; i++) {
+    for (const entry of await fs.readdir(dirs[i]!, { withFileTypes: true })) {
+      const full = path.join(dirs[i]!, entry.name);
+      if (entry.isDirectory()) dirs.push(full);
+      else if (entry.isFile()) files.push(full);
+    }
+  }
+  const pool = async (paths: readonly string[], sync: (p: string) => Promise<void>): Promise<void> => {
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < paths.length) await sync(paths[next++]!);
+    };
+    await Promise.all(Array.from({ length: Math.min(SYNC_CONCURRENCY, paths.length) }, worker));
+  };
+  await pool(files, (f) => syncPath(f, 'r'));
+  // Deepest first (breadth-first order reversed): a folder is flushed after the entries made in it.
+  await pool([...dirs].reverse(), fsyncDir);
 }
 
 /** Flushes an existing file (e.g. one made by copyFile or by ffmpeg) to disk. */

@@ -13,6 +13,7 @@ import { maskEdit, propagationPlan } from '../../src-main/shared/assist-edits';
 import { audioChecks, type CheckItem } from '../../src-main/shared/audio-checks';
 import type { Edit, FrameState, ObjectRaster, ProjectObject } from '../../src-main/shared/project-model';
 import { useErrorStore } from './errors';
+import { gestureOutcome, isDrag, spanBox, type GestureStart, type Pos, type PromptBox } from '../editor/click-gesture';
 import { useSessionStore } from './session';
 
 /** What the editor gives assistance: read access to the document and one way to commit edits (undoable). */
@@ -42,7 +43,10 @@ export const useAssistStore = defineStore('assist', () => {
   const info = ref<AssistInfo | null>(null);
   const clickMode = ref(false);
   const points = ref<ClickPoint[]>([]);
-  const box = ref<{ x0: number; y0: number; x1: number; y1: number } | null>(null);
+  const box = ref<PromptBox | null>(null);
+  /** The press of a click-to-mask gesture in progress, and its rubber-band box once it became a drag. */
+  let dragStart: GestureStart | null = null;
+  const dragBox = ref<PromptBox | null>(null);
   const proposal = shallowRef<{ frame: number; mask: BinaryMask; score: number } | null>(null);
   const busy = ref(false);
   const listen = shallowRef<ListenResult | null>(null);
@@ -115,6 +119,32 @@ export const useAssistStore = defineStore('assist', () => {
     }
   }
 
+  /** A press on the frame with click-to-mask on: a click or a box, decided on release (click-gesture.ts). */
+  function pressAt(screen: Pos, raster: Pos, negative: boolean): void {
+    dragStart = { screen, raster, negative };
+    dragBox.value = null;
+  }
+  function dragTo(screen: Pos, raster: Pos): void {
+    if (dragStart && (dragBox.value || isDrag(dragStart, screen))) dragBox.value = spanBox(dragStart.raster, raster);
+  }
+  /** The release: sends the point or the box as the prompt. False when no gesture was in progress. */
+  function releaseAt(videoId: string, frame: number, screen: Pos, raster: Pos): boolean {
+    const start = dragStart;
+    cancelDrag();
+    if (!start) return false;
+    const outcome = gestureOutcome(start, screen, raster);
+    void (outcome.kind === 'point' ? click(videoId, frame, outcome.point) : click(videoId, frame, null, outcome.box));
+    return true;
+  }
+  /** Esc during a drag: the rubber band goes, nothing is sent. */
+  function cancelDrag(): boolean {
+    const was = dragStart !== null;
+    dragStart = null;
+    dragBox.value = null;
+    return was;
+  }
+  const dragging = (): boolean => dragStart !== null;
+
   /** Enter: writes the proposal as the selected object's pixels on that frame. */
   function accept(): boolean {
     const p = port.value;
@@ -130,6 +160,7 @@ export const useAssistStore = defineStore('assist', () => {
   }
 
   function reset(): void {
+    cancelDrag();
     points.value = [];
     box.value = null;
     proposal.value = null;
@@ -186,7 +217,7 @@ export const useAssistStore = defineStore('assist', () => {
   }
 
   return {
-    port, version, info, clickMode, points, box, proposal, busy, listen, levels, objects, frames, checks,
-    bind, touch, loadInfo, prefetch, click, accept, reset, propagate, runListen, loadLevels,
+    port, version, info, clickMode, points, box, dragBox, proposal, busy, listen, levels, objects, frames, checks,
+    bind, touch, loadInfo, prefetch, click, pressAt, dragTo, releaseAt, cancelDrag, dragging, accept, reset, propagate, runListen, loadLevels,
   };
 });

@@ -52,6 +52,16 @@ export const useSessionStore = defineStore('session', () => {
     if (last && !currentId.value) await select(last.videoId);
   }
 
+  /** Shows the videos of the project main has open now (after a project was opened, created or closed). */
+  async function reload(): Promise<void> {
+    const list = (await errors.call('video:list', {})) ?? [];
+    videos.value = list;
+    currentId.value = null;
+    frameIndex.value = 0;
+    const last = list.at(-1);
+    if (last) await select(last.videoId);
+  }
+
   /** Opens a video: a path (browser mode, drag and drop) or main's file dialog when `path` is omitted. */
   async function open(path?: string): Promise<VideoInfo | null> {
     opening.value = true;
@@ -83,5 +93,5 @@ export const useSessionStore = defineStore('session', () => {
     return setFrame(frameIndex.value + delta);
   }
 
-  return { appInfo, videos, currentId, current, frameIndex, frameCount, mode, opening, firstFramePending, afterFirstFrame, init, open, select, setFrame, step };
+  return { appInfo, videos, currentId, current, frameIndex, frameCount, mode, opening, firstFramePending, afterFirstFrame, init, reload, open, select, setFrame, step };
 });

@@ -59,6 +59,39 @@ describe('assist store', () => {
     expect(assist.proposal).toBeNull();
   });
 
+  it('a press that moves < 4 screen px is a click; a drag is a box prompt; Esc (cancelDrag) sends nothing', async () => {
+    const fake = createFakeApi({ 'assist:click': () => ({ mask: encodeMask(LEFT, W, H), score: 0.9, decodeMs: 5 }) });
+    installApi(fake.api);
+    const assist = useAssistStore();
+    assist.bind(port(['unreviewed']).p);
+    // Screen and raster differ (zoomed 4x): the threshold is in screen pixels.
+    assist.pressAt({ x: 100, y: 100 }, { x: 1, y: 1 }, false);
+    assist.dragTo({ x: 103, y: 101 }, { x: 1.75, y: 1.25 });
+    expect(assist.dragBox).toBeNull();
+    expect(assist.releaseAt('v1', 0, { x: 103, y: 101 }, { x: 1.75, y: 1.25 })).toBe(true);
+    await Promise.resolve();
+    expect(fake.calls[0]!.payload).toMatchObject({ points: [{ x: 1, y: 1, positive: true }] });
+    expect(fake.calls[0]!.payload).not.toHaveProperty('box');
+    // A drag up and to the left: the box's corners come out ordered.
+    assist.reset();
+    assist.pressAt({ x: 100, y: 100 }, { x: 3, y: 2 }, false);
+    assist.dragTo({ x: 90, y: 94 }, { x: 0.5, y: 0.5 });
+    expect(assist.dragBox).toEqual({ x0: 0.5, y0: 0.5, x1: 3, y1: 2 });
+    assist.releaseAt('v1', 0, { x: 90, y: 94 }, { x: 0.5, y: 0.5 });
+    expect(assist.dragBox).toBeNull();
+    await expect.poll(() => fake.calls.length).toBe(2);
+    expect(fake.calls[1]!.payload).toMatchObject({ points: [], box: { x0: 0.5, y0: 0.5, x1: 3, y1: 2 } });
+    // Negative press (Shift/Alt/right), then cancelled mid-drag: the release sends nothing.
+    assist.pressAt({ x: 10, y: 10 }, { x: 1, y: 1 }, true);
+    assist.dragTo({ x: 30, y: 30 }, { x: 2, y: 2 });
+    expect(assist.cancelDrag()).toBe(true);
+    expect(assist.releaseAt('v1', 0, { x: 30, y: 30 }, { x: 2, y: 2 })).toBe(false);
+    assist.pressAt({ x: 10, y: 10 }, { x: 1, y: 1 }, true);
+    assist.releaseAt('v1', 0, { x: 10, y: 10 }, { x: 1, y: 1 });
+    await expect.poll(() => fake.calls.length).toBe(3);
+    expect((fake.calls[2]!.payload as { points: unknown[] }).points).toEqual([{ x: 1, y: 1, positive: false }]);
+  });
+
   it('propagation asks before overwriting edited or approved frames', async () => {
     const fake = createFakeApi({
       'assist:propagate': ({ targets }) => ({ frames: targets.map((index) => ({ index, mask: encodeMask(LEFT, W, H), score: 0.9 })) }),

@@ -5,6 +5,10 @@ import { ActionRegistry, normalizeChord } from '../../src-renderer/editor/action
 import { editorActions, type ViewTargets } from '../../src-renderer/editor/editor-actions';
 import { EditorDocument } from '../../src-renderer/editor/document';
 import { Editor } from '../../src-renderer/editor/editor';
+import { projectActions, type ProjectCommand } from '../../src-renderer/editor/project-actions';
+
+const projectRuns: ProjectCommand[] = [];
+let projectOpen = false;
 
 function setup(): { editor: Editor; registry: ActionRegistry; view: ViewTargets; off: () => void } {
   const doc = new EditorDocument({
@@ -20,6 +24,7 @@ function setup(): { editor: Editor; registry: ActionRegistry; view: ViewTargets;
   };
   const registry = new ActionRegistry();
   registry.register(...editorActions(editor, view));
+  registry.register(...projectActions({ run: (c) => projectRuns.push(c), hasProject: () => projectOpen }));
   return { editor, registry, view, off: registry.bind(window) };
 }
 
@@ -33,6 +38,18 @@ describe('action registry and shortcuts', () => {
   it('has no conflicts in the defaults', () => {
     const { registry, off } = setup();
     expect(registry.conflicts()).toEqual([]);
+    off();
+  });
+
+  it('Ctrl+O opens a project; Ctrl+Shift+S saves as only while a project is open', () => {
+    const { off } = setup();
+    projectRuns.length = 0;
+    projectOpen = false;
+    expect(press('o', { ctrlKey: true }).defaultPrevented).toBe(true);
+    expect(press('S', { ctrlKey: true, shiftKey: true }).defaultPrevented).toBe(false);
+    projectOpen = true;
+    press('S', { ctrlKey: true, shiftKey: true });
+    expect(projectRuns).toEqual(['open', 'save-as']);
     off();
   });
 

@@ -44,6 +44,11 @@ test('main views render under the strict CSP at 1280x720 and 4K', async ({ brows
   await expect(page.getByTestId('video-info')).toContainText('sample.mp4');
   await expect(page.getByTestId('frame-loading')).toHaveCount(0, { timeout: 20_000 });
   await page.screenshot({ path: join(shots, 'opened-1280.png') });
+  await page.getByTestId('open-model').click();
+  await expect(page.getByTestId('model-path')).toBeVisible();
+  await page.screenshot({ path: join(shots, 'open-model-1280.png') });
+  await page.keyboard.press('Escape');
+  await page.getByTestId('video-info').click();
 
   await page.getByTestId('prelabel').click();
   await expect(page.locator('[data-testid="frame-thumb"][data-labelled="true"]').first()).toBeVisible({ timeout: 90_000 });

@@ -141,10 +141,22 @@ def test_recipe_end_to_end_on_a_tiny_budget(tmp_path: Path) -> None:
     from ccformer.demo.lineage import lineage
 
     work = tmp_path / "w"
-    steps = "data,train,visual,ablate,export,card"
+    steps = "data,train,visual,ablate,export,int8,card"
+    study = tmp_path / "study"
+    study.mkdir()
+    rec = {"steps": 9, "train_s": 30.0, "none_fscore": 0.5, "swap_miou": 0.2, "swap_fscore": 0.3, "silent_miou": 0.1,
+           "silent_fscore": 0.2}
+    records = [{"row": "full (defaults)", "seed": 0, "none_miou": 0.50, **rec},
+               {"row": "full (defaults)", "seed": 1, "none_miou": 0.54, **rec},
+               {"row": "EIM off", "seed": 0, "none_miou": 0.40, **rec}, {"row": "EIM off", "seed": 1, "none_miou": 0.42, **rec}]
+    (study / "results.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    (study / "schedule.json").write_text(json.dumps({"epochs": 3, "size": 64, "lr": 0.001, "clips": {"train": 210}}))
+    repo = tmp_path / "repo"
+    (repo / "models" / "fp32").mkdir(parents=True)
+    (repo / "models" / "fp32" / "ccformer-tiny-synth.onnx").write_text("stale")
     assert main(["demo-model", "--work", str(work), "--steps", steps, "--clips", "4", "--val-clips", "2",
                  "--test-clips", "2", "--size", "32", "--epochs", "1", "--visual-epochs", "1", "--jobs", "1",
-                 "--set", "run.log_every=1"]) == 0
+                 "--set", "run.log_every=1", "--study", str(study), "--ship", str(repo)]) == 0
     results = json.loads((work / "results.json").read_text())
     assert results["data"]["train"] == 4 and results["train_av"]["steps"] == 2
     assert results["train_visual"]["init_from"] == str(work / "runs" / "av" / "best.pt")
@@ -160,4 +172,19 @@ def test_recipe_end_to_end_on_a_tiny_budget(tmp_path: Path) -> None:
     assert "| 1 | 4 | 1 / 1 | 2 |" in card and "visual-only baseline (shipped model fine-tuned" in card
     assert "One training run from random weights" in card and "- Command: `" in card
     assert "- Stage 1: auxiliary outputs scored at their stride-4 size" in card  # configs/demo_avss.yaml
+    # --ship: the gated int8 file is the bundled model and its fp32 source sits in models/fp32; else fp32 alone
+    shipped = repo / "models" / "ccformer-tiny-synth.onnx"
+    q = results["int8"]
+    if q["passed"]:
+        assert "## Shipped as int8" in card and f"{q['speed']['speedup_median']}x median" in card
+        assert shipped.read_bytes() == (work / "int8" / "ccformer-tiny-synth.onnx").read_bytes()
+        assert (repo / "models" / "fp32" / "ccformer-tiny-synth.onnx").read_bytes() == (work / "ccformer-tiny-synth.onnx").read_bytes()
+    else:
+        assert "## Shipped as fp32" in card and q["reason"] in card
+        assert shipped.read_bytes() == (work / "ccformer-tiny-synth.onnx").read_bytes()
+        assert not (repo / "models" / "fp32" / "ccformer-tiny-synth.onnx").exists()
+    assert (repo / "models" / "MODEL_CARD.md").read_text() == card
+    assert "## Ablation (synthetic MS3, reduced schedule)" in card and "3 epoch(s)" in card and "(210 train)" in card
+    assert "| EIM off | 2 | 41.0 ± 1.0 |" in card and "| -11.0 |" in card
+    assert main(["demo-model", "--work", str(work), "--steps", "card", "--study", str(tmp_path / "none")]) == 2
     assert main(["demo-model", "--work", str(work), "--steps", "bogus"]) == 2

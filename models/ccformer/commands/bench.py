@@ -20,16 +20,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ccformer.cli import CommandError
+from ccformer.perf.timing import load_average, ort_session, time_interleaved
 
 HELP = "time CCFormer forward in PyTorch eager vs onnxruntime CPU (JSON lines)"
 SPEEDUP_GOAL = 1.5
@@ -55,38 +54,6 @@ def _emit(name: str, value: float | int, unit: str, goal: str | None = None) -> 
 
 def _log(msg: str) -> None:
     print(f"bench: {msg}", file=sys.stderr, flush=True)
-
-
-def _time_interleaved(fns: dict[str, Callable[[], Any]], repeats: int) -> dict[str, list[float]]:
-    for fn in fns.values():  # warm-up: allocations, onnxruntime's first-run planning
-        fn()
-    times: dict[str, list[float]] = {k: [] for k in fns}
-    for _ in range(repeats):
-        for key, fn in fns.items():
-            start = time.perf_counter()
-            fn()
-            times[key].append(time.perf_counter() - start)
-    return times
-
-
-def _load() -> float:
-    """1-minute load average: other processes on the machine slow eager PyTorch (OpenMP) far more than
-    onnxruntime, so the figures are only comparable when this is below the core count."""
-    try:
-        return round(os.getloadavg()[0], 2)
-    except OSError:
-        return -1.0
-
-
-def ort_session(path: Path, threads: int) -> Any:
-    """The onnxruntime CPU session the benchmark (and the app's defaults) use: every graph optimisation on."""
-    import onnxruntime as ort
-
-    opts = ort.SessionOptions()
-    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-    opts.intra_op_num_threads = threads
-    return ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
 
 
 def _per_part(variant: str, model: Any, frames: Any, audio: Any) -> None:
@@ -160,7 +127,7 @@ def bench_variant(variant: str, args: argparse.Namespace, folder: Path) -> None:
 
     _log(f"{variant}: timing {args.frames} frames at {args.input_size} px, {threads} threads, "
          f"{args.repeats} runs per side")
-    times = _time_interleaved(fns, args.repeats)
+    times = time_interleaved(fns, args.repeats)
     med = {k: statistics.median(v) for k, v in times.items()}
     clip = f"{args.frames}x{args.input_size}px, {threads} threads"
     _emit(f"{variant}.eager_s", round(med["eager"], 4), f"s/clip median ({clip})")
@@ -178,7 +145,7 @@ def bench_variant(variant: str, args: argparse.Namespace, folder: Path) -> None:
         _emit(f"{variant}.int8_speedup_best", round(min(times["ort"]) / min(times["int8"]), 3),
               "x (fastest fp32 onnxruntime / fastest int8 run)", goal)
     _log(f"{variant} ({clip}): " + ", ".join(f"{k} {v:.3f} s" for k, v in med.items()))
-    _emit(f"{variant}.load_avg", _load(), "1-min load average after timing")
+    _emit(f"{variant}.load_avg", load_average(), "1-min load average after timing")
     info = cpu_info()
     _emit(f"{variant}.cpu", info["cores"], f"cores: {info['cpu']}; vector: {' '.join(info['vector'])}")
 

@@ -6,9 +6,10 @@
 Steps (ccformer.demo.recipe): data (synthetic AVSS splits from disjoint seeds), train (audio-visual
 ccformer_tiny, configs/demo_avss.yaml), visual (the visual-only baseline: the trained model fine-tuned on
 all-zero audio, demo_avss_visual.yaml),
-ablate (test metrics with own / swapped / silent / zeroed audio), export (ONNX + contract metadata), sample (the
-app's sample video from an unseen seed), card (MODEL_CARD.md from results.json). `--ship ROOT` copies the ONNX,
-card and sample video into ROOT/models and ROOT/assets.
+ablate (test metrics with own / swapped / silent / zeroed audio), export (ONNX + contract metadata), int8 (the
+gated int8 version and its speed), sample (the app's sample video from an unseen seed), card (MODEL_CARD.md from
+results.json, plus the ablation table of `--study DIR`). `--ship ROOT` copies the bundled ONNX (int8 when it
+passed its gate, its fp32 source to models/fp32/), the card and the sample video into ROOT/models and ROOT/assets.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="training config override for both runs, e.g. --set optim.lr=5e-4 (repeatable)")
     p.add_argument("--jobs", type=int, default=d.jobs, help=f"data generation processes (default {d.jobs})")
+    p.add_argument("--study", type=Path, metavar="DIR",
+                   help="a `ccformer study --work` folder: the card carries its ablation table")
     p.add_argument("--ship", type=Path, metavar="ROOT", help="copy the ONNX, card and sample video into this repo")
 
 
@@ -61,9 +64,12 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError("--clips/--val-clips/--test-clips must be >= 2, and val/test even (scene pairs)")
     if args.ship is not None and not (args.ship / "models").is_dir():
         raise CommandError(f"--ship {args.ship}: not the repository root (no models/ folder)")
+    if args.study is not None and not (args.study / "results.jsonl").is_file():
+        raise CommandError(f"--study {args.study}: no results.jsonl (run `ccformer study --work {args.study}` first)")
     settings = Settings(work=str(args.work), clips=args.clips, val_clips=args.val_clips,
                         test_clips=args.test_clips, size=args.size, epochs=args.epochs, visual_epochs=args.visual_epochs,
-                        overrides=list(args.set), jobs=args.jobs, command=_command_line())
+                        overrides=list(args.set), jobs=args.jobs, command=_command_line(),
+                        study=str(args.study or ""))
     try:
         run_steps(settings, steps, ship=args.ship)
     except (ConfigError, DataLayoutError, FileNotFoundError) as err:

@@ -50,9 +50,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--gate-seed", type=int, help="first seed of those clips (default: the demo test split's)")
     p.add_argument("--max-miou-drop", type=float, default=0.5, help="int8 may lose at most this many mIoU points")
     p.add_argument("--calibration-clips", type=int, default=4, help="synthetic clips calibrating the int8 convs")
-    p.add_argument("--int8-convs", choices=("on", "off"), default="on",
-                   help="off: quantise only MatMul/Gemm (faster for ccformer_pvt_b5, whose depthwise convs are "
-                        "slower as QDQ int8 on CPU)")
+    p.add_argument("--int8-convs", choices=("on", "dense", "off"), default="on",
+                   help="dense: leave depthwise convs fp32 (their QDQ int8 is slower on CPU, as in ccformer_pvt_b5's "
+                        "MLPs); off: quantise only MatMul/Gemm")
 
 
 def describe_training(ckpt: dict[str, Any], path: Path) -> str:
@@ -99,43 +99,17 @@ def _load(args: argparse.Namespace) -> tuple[Any, str | None]:
 
 
 def quantize(args: argparse.Namespace, fp32: Path, trained: bool) -> dict[str, Any]:
-    """--quantize int8 on the fp32 contract file `fp32`: quantise, run T = 5 and 10, accuracy check (gated when
-    `trained`). Returns the summary's 'int8' entry; raises CommandError on a failed gate."""
-    import onnxruntime as ort
+    """--quantize int8 on the fp32 contract file `fp32` (ccformer.export.int8_file). Returns the summary's 'int8'
+    entry; raises CommandError when the int8 file fails to run or loses more than the gate allows."""
+    from ccformer.export.int8_file import Int8CheckError, Int8Options, quantize_checked
 
-    from ccformer.demo.recipe import TEST_SEED
-    from ccformer.export.metadata import parse_metadata
-    from ccformer.export.quantize import calibration_clips, quantize_int8
-    from ccformer.export.quantize_check import AccuracyGateError, compare_models, gate
-
-    repo = Path(__file__).resolve().parents[3]
-    session = ort.InferenceSession(str(fp32), providers=["CPUExecutionProvider"])
-    meta = parse_metadata(dict(session.get_modelmeta().custom_metadata_map))
-    size, t = int(meta["input_size"][0]), int(meta["frames_per_clip"])  # type: ignore[index, arg-type]
-    feeds = calibration_clips(str(meta["task"]), size, t, clips=args.calibration_clips,
-                              sample_video=repo / "assets" / "sample.mp4", mean=tuple(meta["mean"]),  # type: ignore[arg-type]
-                              std=tuple(meta["std"]))  # type: ignore[arg-type]
-    print(f"quantising {fp32} to int8 ({len(feeds)} calibration clips)", file=sys.stderr)
-    info = quantize_int8(fp32, args.out, feeds, conv=args.int8_convs == "on")
-    int8 = ort.InferenceSession(str(args.out), providers=["CPUExecutionProvider"])
-    import numpy as np
-
-    for frames in (5, 10):
-        x = np.zeros((frames, 3, size, size), np.float32)
-        got = int8.run(["logits"], {"frames": x, "audio": np.zeros((frames, 1, 96, 64), np.float32)})[0]
-        if got.shape[0] != frames:
-            raise CommandError(f"{args.out}: int8 model gives {got.shape[0]} frames for T={frames}")
-    start = TEST_SEED if args.gate_seed is None else args.gate_seed
-    check = compare_models(fp32, args.out, list(range(start, start + max(args.gate_clips, 1))))
-    print(f"int8 check on {check['clips']} synthetic clips: fp32 {check['fp32']}, int8 {check['int8']}, "
-          f"argmax agreement {check['argmax_agreement']:.5f}", file=sys.stderr)
-    if trained:
-        try:
-            gate(check, args.max_miou_drop)
-        except AccuracyGateError as err:
-            raise CommandError(f"{args.out}: {err}") from err
-    return {"out": str(args.out), "size_mb": round(args.out.stat().st_size / 1e6, 2), "scheme": info,
-            "check": check, "gated": trained, "max_miou_drop": args.max_miou_drop}
+    options = Int8Options(calibration_clips=args.calibration_clips, gate_clips=args.gate_clips,
+                          gate_seed=args.gate_seed, max_miou_drop=args.max_miou_drop,
+                          convs=args.int8_convs, gated=trained)
+    try:
+        return quantize_checked(fp32, args.out, options)
+    except Int8CheckError as err:
+        raise CommandError(str(err)) from err
 
 
 def run(args: argparse.Namespace) -> int:

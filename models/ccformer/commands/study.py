@@ -27,6 +27,20 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--table-only", action="store_true", help="only render table.md from results.jsonl")
 
 
+def split_counts(root: Path) -> dict[str, int]:
+    """Clips per split of an MS3-layout folder (from its ms3_meta_data.csv), for the table's caption."""
+    import csv
+
+    metas = sorted(root.rglob("ms3_meta_data.csv"))
+    if not metas:
+        raise CommandError(f"{root}: no ms3_meta_data.csv (not an MS3-layout folder)")
+    counts: dict[str, int] = {}
+    with metas[0].open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            counts[row["split"]] = counts.get(row["split"], 0) + 1
+    return counts
+
+
 def run(args: argparse.Namespace) -> int:
     import json
 
@@ -46,6 +60,10 @@ def run(args: argparse.Namespace) -> int:
     else:
         if not args.data_root.is_dir():
             raise CommandError(f"{args.data_root}: data folder not found")
+        args.work.mkdir(parents=True, exist_ok=True)
+        schedule = {"epochs": args.epochs, "size": args.size, "lr": args.lr, "seeds": args.seeds,
+                    "clips": split_counts(args.data_root)}
+        (args.work / "schedule.json").write_text(json.dumps(schedule) + "\n", encoding="utf-8")
         records = run_study(args.work, args.data_root, seeds=args.seeds, size=args.size, epochs=args.epochs,
                             lr=args.lr, rows=rows)
     table = render_table(records)

@@ -96,6 +96,63 @@ def lineage_table(r: dict[str, Any]) -> list[str]:
     return [*lines, ""]
 
 
+def int8_section(r: dict[str, Any]) -> list[str]:
+    """What ships: the gated int8 file (with its check and speed) or, when the gate failed, the fp32 one."""
+    q = r.get("int8")
+    if not q:
+        return []
+    if not q.get("passed"):
+        return ["## Shipped as fp32", f"- The recipe's int8 version did not pass its accuracy gate: {q.get('reason')}", ""]
+    ch, sp = q["check"], q.get("speed") or {}
+    cpu = sp.get("cpu") or {}
+    fp, i8 = ch["fp32"], ch["int8"]
+    scores = ", ".join(f"{k} {fp[k]:.2f} (fp32) vs {i8[k]:.2f} (int8)" for k in fp)
+    lines = [
+        "## Shipped as int8",
+        "- `models/ccformer-tiny-synth.onnx` is the int8 version of the model above (same weights; "
+        "`models/fp32/ccformer-tiny-synth.onnx` is the fp32 export the figures above were measured on), written by "
+        "the recipe's `int8` step (ccformer.export.int8_file, the code behind `ccformer export --quantize int8`): "
+        f"convolutions static QDQ per output channel (uint8 activations calibrated on {q.get('calibration_clips')} "
+        "synthetic clips and `assets/sample.mp4`, int8 weights), every Linear dynamic int8 (MatMulInteger), "
+        f"attention products fp32; standard ONNX operators only; {q.get('size_mb')} MB; metadata as above plus "
+        "`quantization`.",
+        f"- Accuracy gate (at most {q.get('max_miou_drop')} mIoU points lost, enforced) on the {ch['clips']} test "
+        f"clips (seeds {ch['seeds'][0]}..{ch['seeds'][1]}): {scores}; the two files agree on "
+        f"{100 * ch['argmax_agreement']:.2f}% of pixel argmaxes.",
+    ]
+    if sp:
+        lines.append(
+            f"- Speed, onnxruntime CPU, {sp['frames']} frames at {sp['size']} px, {sp['threads']} threads, "
+            f"{sp['runs']} interleaved runs: fp32 {sp['median_s']['fp32']} s median ({sp['best_s']['fp32']} s best), "
+            f"int8 {sp['median_s']['int8']} s ({sp['best_s']['int8']} s best): {sp['speedup_median']}x median, "
+            f"{sp['speedup_best']}x best; {cpu.get('cpu', '?')} ({', '.join(cpu.get('vector') or []) or 'no AVX'}), "
+            f"1-min load {cpu.get('load_1min', '?')} on {cpu.get('cores', '?')} cores.")
+    return [*lines, ""]
+
+
+def ablation_section(r: dict[str, Any]) -> list[str]:
+    """The ablation table of `ccformer study` (results folder given to demo-model with --study)."""
+    from ccformer.demo.study import render_table
+
+    st = r.get("study")
+    if not st or not st.get("records"):
+        return []
+    sch = st.get("schedule") or {}
+    seeds = sorted({rec["seed"] for rec in st["records"]})
+    minutes = sum(rec.get("train_s", 0) for rec in st["records"]) / 60
+    clips = ", ".join(f"{n} {split}" for split, n in (sch.get("clips") or {}).items()) or "?"
+    return [
+        "## Ablation (synthetic MS3, reduced schedule)",
+        f"`python -m ccformer study` (models/ccformer/demo/study.py): ccformer_tiny, {sch.get('size', '?')} px, "
+        f"{sch.get('epochs', '?')} epoch(s), lr {sch.get('lr', '?')} cosine, seeds {', '.join(map(str, seeds))}, on "
+        f"`ccformer synth --task ms3` clips ({clips}); {minutes:.0f} min of training in all. Each cell is the mean over seeds "
+        "± half their range (test split, own audio unless the column says otherwise); a difference from the full "
+        "model within the larger of the two seed spreads is marked (noise). Swapped = another clip's audio, "
+        "silent = zero waveform.", "",
+        render_table(st["records"]), "",
+    ]
+
+
 def render_card(r: dict[str, Any]) -> str:
     """The whole card as markdown."""
     s, data, env = r.get("settings", {}), r.get("data", {}), r.get("environment", {})
@@ -164,9 +221,11 @@ def render_card(r: dict[str, Any]) -> str:
         "ships a model that demonstrably segments *sounding* objects, and to test the pipeline end to end.",
         "- Knows 9 of the 71 AVSS classes; never predicts the other 61.",
         "- From scratch on CPU (no ImageNet / AudioSet weights), small input size: coarse boundaries.",
-        "- Its numbers are not comparable with published AVSBench results.",
+        "- Its numbers are not comparable with published AVSBench results.", "",
+        *int8_section(r),
+        *ablation_section(r),
     ]
-    return "\n".join(line for line in lines) + "\n"
+    return "\n".join(lines).rstrip("\n") + "\n"
 
 
 def write_card(results: dict[str, Any], path: Path) -> Path:

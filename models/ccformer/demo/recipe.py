@@ -7,7 +7,8 @@ number in models/MODEL_CARD.md must come from the files this writes. Work folder
     runs/av/, runs/visual/    training runs (ccformer.engine.fit: config.yaml, log.jsonl, best.pt, test/);
                               the visual-only baseline starts from runs/av/best.pt (see step_train)
     results.json              every measured metric + timings + settings (the card is rendered from it)
-    ccformer-tiny-synth.onnx  the exported model;  MODEL_CARD.md;  sample/{uid}.mp4
+    ccformer-tiny-synth.onnx  the exported fp32 model;  int8/ccformer-tiny-synth.onnx  its gated int8 version
+    MODEL_CARD.md;  sample/{uid}.mp4
 Each step reads only what earlier steps wrote, so `--steps` can rerun any of them.
 """
 
@@ -21,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-STEPS = ("data", "train", "visual", "ablate", "export", "sample", "card")
+STEPS = ("data", "train", "visual", "ablate", "export", "int8", "sample", "card")
 ONNX_NAME = "ccformer-tiny-synth.onnx"
 TRAIN_SEED, VAL_SEED, TEST_SEED = 0, 1_000_000, 2_000_000
 SAMPLE_SEED = 9_000_000  # unseen by training, validation and test
@@ -43,6 +44,7 @@ class Settings:
     overrides: list[str] = field(default_factory=list)
     jobs: int = 2
     command: str = ""
+    study: str = ""  # a `ccformer study --work` folder whose ablation table the card carries
 
 
 def _root(s: Settings) -> Path:
@@ -174,6 +176,44 @@ def step_export(s: Settings, say: Any = print) -> Path:
     return out
 
 
+def step_int8(s: Settings, say: Any = print) -> Path | None:
+    """Quantise the exported model (ccformer.export.int8_file) and gate it on this recipe's test split (at most
+    0.5 mIoU points lost); time both files side by side. A failed gate is recorded, and the fp32 file ships."""
+    from ccformer.export.int8_file import Int8CheckError, Int8Options, quantize_checked, speed_ratio
+
+    fp32, out = Path(s.work) / ONNX_NAME, Path(s.work) / "int8" / ONNX_NAME
+    out.parent.mkdir(exist_ok=True)
+    try:
+        summary = quantize_checked(fp32, out, Int8Options(gate_clips=s.test_clips, gate_seed=TEST_SEED), log=say)
+    except Int8CheckError as err:
+        out.unlink(missing_ok=True)
+        _save(s, {"int8": {"passed": False, "reason": str(err)}})
+        say(f"int8 not shipped: {err}")
+        return None
+    summary["speed"] = speed_ratio(fp32, out, frames=10)
+    _save(s, {"int8": {"passed": True, **summary}})
+    say(f"int8 {summary['size_mb']} MB, {summary['speed']['speedup_median']}x median vs fp32")
+    return out
+
+
+def shipped_files(s: Settings) -> list[tuple[Path, str]]:
+    """(file in the work folder, path under the repository root) for `--ship`: the gated int8 model as the
+    bundled one with its fp32 source beside it, or the fp32 model alone when int8 did not pass."""
+    work, r = Path(s.work), _results(s)
+    card = (work / "MODEL_CARD.md", "models/MODEL_CARD.md")
+    if (r.get("int8") or {}).get("passed") and (work / "int8" / ONNX_NAME).is_file():
+        return [(work / "int8" / ONNX_NAME, f"models/{ONNX_NAME}"), (work / ONNX_NAME, f"models/fp32/{ONNX_NAME}"), card]
+    return [(work / ONNX_NAME, f"models/{ONNX_NAME}"), card]
+
+
+def load_study(folder: str) -> dict[str, Any]:
+    """The ablation records and schedule `ccformer study --work folder` wrote (for the card)."""
+    root = Path(folder)
+    records = [json.loads(x) for x in (root / "results.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+    schedule = root / "schedule.json"
+    return {"records": records, "schedule": json.loads(schedule.read_text(encoding="utf-8")) if schedule.is_file() else {}}
+
+
 def step_sample(s: Settings, say: Any = print, size: int = 224) -> Path:
     """The app's sample video: one AVSS clip (10 s, H.264 + AAC) from the unseen seed SAMPLE_SEED."""
     from ccformer.synth import generate_clip, write_mp4
@@ -221,18 +261,26 @@ def run_steps(s: Settings, steps: list[str], *, ship: Path | None = None, say: A
             step_ablate(s, say)
         elif step == "export":
             step_export(s, say)
+        elif step == "int8":
+            step_int8(s, say)
         elif step == "sample":
             step_sample(s, say)
         elif step == "card":
             _save(s, {"lineage": {w: lineage(Path(s.work) / "runs" / w) for w in CONFIGS
                                   if (Path(s.work) / "runs" / w / "log.jsonl").is_file()}})
+            if s.study:
+                _save(s, {"study": load_study(s.study)})
             write_card(_results(s), Path(s.work) / "MODEL_CARD.md")
     if ship is not None:
-        for src, dst in ((Path(s.work) / ONNX_NAME, ship / "models" / ONNX_NAME),
-                         (Path(s.work) / "MODEL_CARD.md", ship / "models" / "MODEL_CARD.md")):
+        stale = ship / "models" / "fp32" / ONNX_NAME
+        files = shipped_files(s)
+        if all(rel != f"models/fp32/{ONNX_NAME}" for _, rel in files) and files[0][0].is_file():
+            stale.unlink(missing_ok=True)  # an fp32 bundled model has no separate fp32 source
+        for src, rel in files:
             if src.is_file():
-                shutil.copyfile(src, dst)
-                say(f"shipped {dst}")
+                (ship / rel).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(src, ship / rel)
+                say(f"shipped {ship / rel}")
         sample = _results(s).get("sample", {}).get("file")
         if sample and Path(sample).is_file():
             (ship / "assets").mkdir(exist_ok=True)

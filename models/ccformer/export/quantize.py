@@ -94,10 +94,21 @@ def nonstandard_ops(model: onnx.ModelProto) -> list[str]:
     return sorted({f"{n.domain}::{n.op_type}" for n in model.graph.node if n.domain not in STANDARD_DOMAINS})
 
 
+def depthwise_convs(model: onnx.ModelProto) -> list[str]:
+    """Names of the grouped (depthwise) Conv nodes: onnxruntime's int8 depthwise kernel plus the Q/DQ around it
+    is slower than the fp32 one on CPU, so `convs="dense"` leaves them in fp32."""
+    names = []
+    for n in model.graph.node:
+        group = next((a.i for a in n.attribute if a.name == "group"), 1)
+        if n.op_type == "Conv" and group > 1:
+            names.append(n.name)
+    return names
+
+
 def quantize_int8(fp32: Path, out: Path, feeds: list[dict[str, np.ndarray]], *,
-                  conv: bool = True, matmul: bool = True) -> dict[str, Any]:
-    """Write the int8 model of `fp32` to `out` (QDQ convolutions calibrated on `feeds`, dynamic MatMul/Gemm) and
-    return what was done (also stored as the `quantization` metadata entry)."""
+                  conv: bool = True, matmul: bool = True, skip_depthwise: bool = False) -> dict[str, Any]:
+    """Write the int8 model of `fp32` to `out` (QDQ convolutions calibrated on `feeds`, all or only the dense ones
+    with `skip_depthwise`; dynamic MatMul/Gemm) and return what was done (also the `quantization` metadata)."""
     from onnxruntime.quantization import (
         CalibrationMethod,
         QuantFormat,
@@ -113,8 +124,9 @@ def quantize_int8(fp32: Path, out: Path, feeds: list[dict[str, np.ndarray]], *,
         stage = fp32
         if conv and counts["Conv"]:
             static = Path(tmp) / "conv_qdq.onnx"
+            excluded = depthwise_convs(base) if skip_depthwise else []
             quantize_static(str(stage), str(static), _Reader(feeds), quant_format=QuantFormat.QDQ,
-                            op_types_to_quantize=["Conv"], per_channel=True, activation_type=QuantType.QUInt8,
+                            op_types_to_quantize=["Conv"], nodes_to_exclude=excluded, per_channel=True, activation_type=QuantType.QUInt8,
                             weight_type=QuantType.QInt8, calibrate_method=CalibrationMethod.MinMax,
                             extra_options={"ActivationSymmetric": False, "WeightSymmetric": True})
             stage = static
@@ -128,7 +140,8 @@ def quantize_int8(fp32: Path, out: Path, feeds: list[dict[str, np.ndarray]], *,
     bad = nonstandard_ops(model)
     if bad:
         raise ValueError(f"{out}: int8 graph uses non-standard operators {bad}")
-    info = {"scheme": "int8", "conv": "static QDQ per-channel (uint8 activations, int8 weights)" if conv else "fp32",
+    conv_text = "static QDQ per-channel (uint8 activations, int8 weights)" + (", depthwise fp32" if skip_depthwise else "")
+    info = {"scheme": "int8", "conv": conv_text if conv else "fp32",
             "matmul": "dynamic (MatMulInteger, int8 weights)" if matmul else "fp32",
             "calibration_clips": len(feeds), "fp32_ops": counts}
     del model.metadata_props[:]

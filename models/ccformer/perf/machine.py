@@ -11,6 +11,8 @@ import os
 import platform
 from pathlib import Path
 
+from ccformer.perf.timing import load_average
+
 _KEEP = ("avx", "avx2", "fma", "f16c", "avx_vnni", "amx_bf16", "amx_int8", "amx_tile")
 
 
@@ -26,9 +28,6 @@ def cpu_info() -> dict[str, object]:
     except OSError:
         pass
     vector = sorted(f for f in set(flags) if f in _KEEP or f.startswith("avx512"))
-    try:
-        load = round(os.getloadavg()[0], 2)
-    except OSError:
-        load = -1.0
     return {"cpu": model, "vector": vector, "vnni": any("vnni" in f for f in vector),
-            "amx": any(f.startswith("amx") for f in vector), "cores": os.cpu_count(), "load_1min": load}
+            "amx": any(f.startswith("amx") for f in vector), "cores": os.cpu_count(),
+            "load_1min": load_average()}

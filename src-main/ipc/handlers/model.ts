@@ -3,9 +3,9 @@ import { resolve } from 'node:path';
 import type { ModelInfo } from '../../shared/ipc-contract';
 import { loadModelContract } from '../../inference/onnx-metadata';
 import { AppError } from '../../pipeline/app-error';
-import type { AppContext, DomainHandlers } from './context';
+import type { AppContext, DomainHandlers, ModelSlot } from './context';
 
-export class ModelSlot {
+export class ModelFileSlot implements ModelSlot {
   info: ModelInfo | null = null;
   file: string | null = null;
   problem = 'no model is loaded: open an ONNX model first';

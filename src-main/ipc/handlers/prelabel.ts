@@ -8,7 +8,7 @@ import type { DeviceChoice, PrelabelResult } from '../../shared/ipc-contract';
 import { AppError, toApiError } from '../../pipeline/app-error';
 import { prelabelVideo } from '../../pipeline/prelabel-video';
 import { modelSource, prelabelProblem, PrelabelWriter } from '../../project/prelabel-writer';
-import type { AppContext, DomainHandlers } from './context';
+import type { AppContext, DomainHandlers, PrelabelJobs } from './context';
 
 interface Job {
   videoId: string;
@@ -16,7 +16,7 @@ interface Job {
   done: Promise<PrelabelResult>;
 }
 
-export class PrelabelJobs {
+export class PrelabelJobQueue implements PrelabelJobs {
   private readonly jobs = new Map<string, Job>();
   /** This session's results (frame statistics for the UI's layer list). */
   private readonly results = new Map<string, PrelabelResult>();

@@ -2,15 +2,20 @@
 import type { Point } from '../geometry';
 import { brushAnchor, stampDisc, strokeSegment } from '../raster-ops';
 import { StrokeWriter, type PaintMode } from '../stroke-writer';
-import { paintableTarget, type Tool, type ToolHost, type ToolPreview, type ToolState } from './tool';
+import { StrokeTool } from './stroke-tool';
+import { paintableTarget, type ToolHost, type ToolPreview } from './tool';
 
-export class BrushTool implements Tool {
-  state: ToolState = 'idle';
-  private writer: StrokeWriter | null = null;
+export class BrushTool extends StrokeTool {
   private last: Point | null = null;
   private pointer: Point | null = null;
 
-  constructor(private readonly host: ToolHost, readonly id: 'brush' | 'eraser') {}
+  constructor(host: ToolHost, readonly id: 'brush' | 'eraser') {
+    super(host);
+  }
+
+  protected get label(): string {
+    return this.id === 'eraser' ? 'Erase' : 'Brush stroke';
+  }
 
   private get mode(): PaintMode {
     return this.id === 'eraser' ? 'erase' : 'add';
@@ -42,29 +47,8 @@ export class BrushTool implements Tool {
     this.host.changed();
   }
 
-  up(p: Point): void {
-    if (this.state !== 'painting') return;
-    this.move(p);
-    const patches = this.writer?.commit() ?? [];
-    this.reset();
-    this.host.commit(this.id === 'eraser' ? 'Erase' : 'Brush stroke', patches);
-  }
-
-  key(key: string): boolean {
-    if (key !== 'Escape' || this.state === 'idle') return false;
-    this.cancel();
-    return true;
-  }
-
-  cancel(): void {
-    this.writer?.cancel();
-    this.reset();
-  }
-
-  private reset(): void {
-    this.writer = null;
+  protected clearStroke(): void {
     this.last = null;
-    this.state = 'idle';
   }
 
   preview(): ToolPreview {

@@ -5,17 +5,15 @@
 import type { Point } from '../geometry';
 import { movePixels, objectPixels } from '../raster-ops';
 import { StrokeWriter } from '../stroke-writer';
-import { paintableTarget, type Tool, type ToolHost, type ToolPreview, type ToolState } from './tool';
+import { StrokeTool } from './stroke-tool';
+import { paintableTarget, type ToolPreview } from './tool';
 
-export class MoveTool implements Tool {
+export class MoveTool extends StrokeTool {
   readonly id = 'move' as const;
-  state: ToolState = 'idle';
+  protected readonly label = 'Move mask';
   private start: Point | null = null;
   private pixels: Int32Array | null = null;
-  private writer: StrokeWriter | null = null;
   private delta = { x: 0, y: 0 };
-
-  constructor(private readonly host: ToolHost) {}
 
   down(p: Point, button: number): void {
     if (button !== 0 || this.state !== 'idle') return;
@@ -40,30 +38,9 @@ export class MoveTool implements Tool {
     this.writer.flushLive();
   }
 
-  up(p: Point): void {
-    if (this.state !== 'dragging') return;
-    this.move(p);
-    const patches = this.writer?.commit() ?? [];
-    this.reset();
-    this.host.commit('Move mask', patches);
-  }
-
-  key(key: string): boolean {
-    if (key !== 'Escape' || this.state === 'idle') return false;
-    this.cancel();
-    return true;
-  }
-
-  cancel(): void {
-    this.writer?.cancel();
-    this.reset();
-  }
-
-  private reset(): void {
-    this.writer = null;
+  protected clearStroke(): void {
     this.pixels = null;
     this.start = null;
-    this.state = 'idle';
   }
 
   preview(): ToolPreview {

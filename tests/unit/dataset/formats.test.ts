@@ -142,3 +142,17 @@ describe('VOC, DAVIS, YouTube-VOS', () => {
     expect((await validateDataset(yt)).problems).toEqual([]);
   }, 120_000);
 });
+
+describe('export errors', () => {
+  it('a source file that cannot be read is named (not the dataset folder), and nothing is created', async () => {
+    const root = path.join(dir, 'missing-source');
+    const gone = path.join(dir, 'masks', 'gone.png');
+    const source = sourceOf([video], dir);
+    // A project mask file that vanished: the raw errno error of the read reaches the export.
+    const frames = source.videos[0]!.frames.map((f, k) => (k === 3 ? { ...f, raster: () => fs.readFile(gone).then(() => f.raster()) } : f));
+    const broken = { videos: [{ ...source.videos[0]!, frames }] };
+    const err = await exportDataset(broken, root, { format: 'voc', splits: splits() }).then(() => null, (e: Error) => e);
+    expect(err?.message).toBe(`${gone}: does not exist`);
+    expect(await fs.readdir(root).catch(() => [])).toEqual([]);
+  }, 60_000);
+});

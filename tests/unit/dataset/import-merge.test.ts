@@ -1,6 +1,6 @@
 /**
  * Import round trips (export -> import -> export gives byte-identical masks and the same index rows) for AVSS,
- * S4, MS3 and COCO; merging shard datasets equals one run (byte-equal files, same rows); an AVSBench folder
+ * S4, MS3, COCO, VOC, DAVIS and YouTube-VOS; merging shard datasets equals one run (byte-equal files, same rows); an AVSBench folder
  * with missing files imports what is good and names every missing file.
  */
 import { promises as fs } from 'node:fs';
@@ -27,8 +27,9 @@ async function tree(root: string): Promise<Map<string, Buffer>> {
   return out;
 }
 
+/** Masks and index files of every layout (frames are re-encoded only by S4/MS3, and compared elsewhere). */
 const masksOf = (files: Map<string, Buffer>): Map<string, Buffer> =>
-  new Map([...files].filter(([rel]) => /labels_|gt_masks|\.csv$|instances_/.test(rel)));
+  new Map([...files].filter(([rel]) => /labels_|gt_masks|\.csv$|instances_|SegmentationClass|Annotations|ImageSets|meta\.json$|class_names/.test(rel)));
 
 beforeAll(async () => {
   dir = await makeTempDir();
@@ -43,14 +44,15 @@ afterAll(async () => fs.rm(dir, { recursive: true, force: true }));
 const splitsOf = (vs: MemoryVideo[]): Map<string, 'train' | 'val' | 'test'> => new Map(vs.map((v, i) => [v.id, (['train', 'val', 'test'] as const)[i % 3]!]));
 
 describe('import round trip', () => {
-  for (const format of ['avss', 's4', 'ms3', 'coco'] as DatasetFormat[]) {
+  for (const format of ['avss', 's4', 'ms3', 'coco', 'voc', 'davis', 'ytvos'] as DatasetFormat[]) {
     it(`${format}: export -> import -> export is byte-stable for masks and index rows`, async () => {
       const first = path.join(dir, `${format}-1`);
       const second = path.join(dir, `${format}-2`);
       await exportDataset(sourceOf(videos, dir), first, { format, splits: splitsOf(videos) });
       const imported = await importDataset(first);
       expect(imported.format).toBe(format);
-      expect(imported.problems.filter((p) => !/MS3 names no classes/.test(p))).toEqual([]);
+      expect(imported.problems.filter((p) => !/(MS3|DAVIS) names no classes/.test(p))).toEqual([]);
+      expect(imported.videos.length).toBeGreaterThan(0);
       const work = path.join(dir, `${format}-work`);
       await exportDataset(memorySource(imported.videos, work), second, { format, splits: new Map() });
       const a = masksOf(await tree(first));
@@ -61,6 +63,23 @@ describe('import round trip', () => {
       for (const [rel, bytes] of a) expect(Buffer.compare(bytes, b.get(rel)!), rel).toBe(0);
       expect((await validateDataset(second)).problems.filter((p) => !/\.pkl: missing/.test(p))).toEqual([]);
     }, 180_000);
+  }
+
+  for (const format of ['davis', 'ytvos'] as DatasetFormat[]) {
+    it(`${format}: an object that never sounds keeps the numbers of the objects after it (no renumbering on re-export)`, async () => {
+      // Object 1 silent throughout: its rank appears in no mask, rank 2 does; a renumbering importer would write 1.
+      const quiet = videos.map((v) => ({ ...v, objects: v.objects.map((o, i) => (i === 0 ? { ...o, sounding: o.sounding.map(() => false) } : o)) }));
+      expect(quiet[1]!.objects.length).toBeGreaterThan(1);
+      const first = path.join(dir, `${format}-quiet-1`);
+      const second = path.join(dir, `${format}-quiet-2`);
+      await exportDataset(sourceOf(quiet, dir), first, { format, splits: splitsOf(quiet) });
+      const imported = await importDataset(first);
+      await exportDataset(memorySource(imported.videos, path.join(dir, `${format}-quiet-work`)), second, { format, splits: new Map() });
+      const a = masksOf(await tree(first));
+      const b = masksOf(await tree(second));
+      expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
+      for (const [rel, bytes] of a) expect(Buffer.compare(bytes, b.get(rel)!), rel).toBe(0);
+    }, 120_000);
   }
 
   it('imports objects per class, sounding where their mask is present, silent elsewhere', async () => {

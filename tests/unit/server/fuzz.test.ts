@@ -81,9 +81,12 @@ const VALID = (): Record<RequestChannel, Record<string, unknown>> => ({
   'prelabel:start': { videoId: video.videoId, device: 'cpu' }, 'prelabel:cancel': { jobId: 'j0' },
   'prelabel:result': { videoId: video.videoId }, 'export:avss': { videoId: video.videoId, split: 'train' },
   'project:open': { path: join(tmp.dir, 'secret.txt') }, 'project:create': { path: join(tmp.dir, 'proj'), name: 'p' },
-  'project:close': {}, 'project:recent': {}, 'project:state': {}, 'project:raster': { videoId: video.videoId, frame: 0 },
+  'project:close': {}, 'project:save-as': { path: join(tmp.dir, 'proj-copy') }, 'project:recent': {},
+  'project:forget-recent': { path: join(tmp.dir, 'proj') }, 'project:state': {}, 'project:raster': { videoId: video.videoId, frame: 0 },
   'project:edit': { edits: [{ op: 'frame:review', videoId: video.videoId, frame: 0, review: 'approved' }] }, 'project:flush': {},
   'project:relink': { videoId: video.videoId, path: join(tmp.dir, 'clip.mp4') },
+  // A folder holding a secret that is no mask: refused naming the file, never read out, nothing written.
+  'masks:import': { videoId: video.videoId, path: join(tmp.dir, 'outside') },
   // Click-to-mask: an unknown video and an absurd frame, so no mutation (one field at a time) runs a real SAM pass.
   'assist:info': {}, 'assist:embed': { videoId: 'vdeadbeef', frames: [9_999_999] },
   'assist:click': { videoId: 'vdeadbeef', frame: 9_999_999, points: [{ x: 1, y: 1, positive: true }] },
@@ -123,13 +126,13 @@ let before: string[] = [];
 const outDir = join(tmp.dir, 'out');
 /**
  * Where the app may write: its media cache and settings (workParent = tmp.dir), the export folder, and the folders
- * a request names itself (project:create makes a project where it is told: a typed path is the user's choice).
+ * a request names itself (project:create and project:save-as make a project where told: a typed path is the user's choice).
  * Relative paths resolve against the cwd, a sandbox here, so the fuzzer cannot drop folders into the repo.
  */
 const sandbox = join(tmp.dir, 'cwd');
 const allowed = (): string[] => [
   ...readdirSync(tmp.dir).filter((n) => n.startsWith('avs-annotator-') || n === 'avs-data').map((n) => join(tmp.dir, n)),
-  outDir, sandbox, join(tmp.dir, 'proj'), join(tmp.dir, 'fifo-project'), // the last one: made by the FIFO test itself
+  outDir, sandbox, join(tmp.dir, 'proj'), join(tmp.dir, 'proj-copy'), join(tmp.dir, 'fifo-project'), // the last one: made by the FIFO test itself
 ];
 const previousCwd = process.cwd();
 
