@@ -1,9 +1,9 @@
 /**
  * Drives the <video> element that plays the real video over the frame view (components/FrameView.vue holds it):
  * Play starts it at the current second, its clock moves the current frame at each second boundary (so the
- * overlay shows that second's sampled frame's masks), loop repeats the current second, a picked frame seeks it,
- * pause stops it where it is (the frame view then shows the sampled frame of that second again). The playhead
- * goes to the playback store for the audio panel.
+ * overlay shows that second's sampled frame's masks), loop repeats the current second, a picked frame seeks it
+ * (paused: once stepping rests), pause stops it where it is (the frame view then shows the sampled frame of that
+ * second again). The playhead goes to the playback store for the audio panel.
  */
 import { onBeforeUnmount, watch, type Ref } from 'vue';
 import { useAudioStore } from '../stores/audio';
@@ -11,11 +11,15 @@ import { useErrorStore } from '../stores/errors';
 import { usePlaybackStore } from '../stores/playback';
 import { useSessionStore } from '../stores/session';
 
+/** A paused video is seeked this long after the last frame step. */
+const PAUSED_SEEK_DELAY_MS = 250;
+
 export function usePlaybackVideo(video: Ref<HTMLVideoElement | null>): void {
   const session = useSessionStore();
   const playback = usePlaybackStore();
   const audio = useAudioStore();
   let raf = 0;
+  let seekTimer: ReturnType<typeof setTimeout> | null = null;
   /** The second loop playback repeats (the current one when playback started or the frame was picked). */
   let loopSecond = 0;
 
@@ -61,12 +65,25 @@ export function usePlaybackVideo(video: Ref<HTMLVideoElement | null>): void {
   watch(() => session.frameIndex, (index) => {
     loopSecond = index;
     const el = video.value;
-    if (el && Math.floor(el.currentTime) !== index) {
+    if (!el || Math.floor(el.currentTime) === index) return;
+    playback.currentTime = index;
+    if (seekTimer) clearTimeout(seekTimer);
+    seekTimer = null;
+    if (playback.playing) {
       el.currentTime = index;
-      playback.currentTime = index;
+      return;
     }
+    // Paused, the element is hidden: it follows once stepping rests, since each seek decodes a full video frame
+    // and would compete with showing the next sampled frame (Play seeks it at once anyway).
+    seekTimer = setTimeout(() => {
+      seekTimer = null;
+      if (!playback.playing && session.frameIndex === index && video.value) video.value.currentTime = index;
+    }, PAUSED_SEEK_DELAY_MS);
   });
   watch(() => session.currentId, () => playback.pause());
   watch(() => audio.volume, (v) => { if (video.value) video.value.volume = v; });
-  onBeforeUnmount(stop);
+  onBeforeUnmount(() => {
+    if (seekTimer) clearTimeout(seekTimer);
+    stop();
+  });
 }
