@@ -6,11 +6,13 @@
  */
 import type { Action } from './actions';
 
-export type ProjectCommand = 'new' | 'open' | 'save-as' | 'close';
+export type ProjectCommand = 'new' | 'open' | 'save-as' | 'import-masks' | 'close';
 
 export interface ProjectTargets {
   run(command: ProjectCommand): void;
   hasProject(): boolean;
+  /** A video is shown (mask import goes into it). */
+  hasVideo(): boolean;
 }
 
 export function projectActions(t: ProjectTargets): Action[] {
@@ -18,6 +20,7 @@ export function projectActions(t: ProjectTargets): Action[] {
     { id: 'project.new', title: 'New project…', group: 'Project', defaultKeys: [], run: () => t.run('new') },
     { id: 'project.open', title: 'Open project…', group: 'Project', defaultKeys: ['$mod+o'], run: () => t.run('open') },
     { id: 'project.saveAs', title: 'Save project as…', group: 'Project', defaultKeys: ['$mod+Shift+s'], when: t.hasProject, run: () => t.run('save-as') },
+    { id: 'project.importMasks', title: 'Import masks into this video…', group: 'Project', defaultKeys: [], when: t.hasVideo, run: () => t.run('import-masks') },
     { id: 'project.close', title: 'Close project', group: 'Project', defaultKeys: [], when: t.hasProject, run: () => t.run('close') },
   ];
 }

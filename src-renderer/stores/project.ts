@@ -13,7 +13,7 @@ import { useErrorStore } from './errors';
 import { useSessionStore } from './session';
 
 /** What a folder is asked for (browser mode types it into the path dialog; Electron asks in main's dialog). */
-export type ProjectPathPurpose = 'create' | 'open' | 'save-as';
+export type ProjectPathPurpose = 'create' | 'open' | 'save-as' | 'import-masks';
 
 export const useProjectStore = defineStore('project', () => {
   const errors = useErrorStore();
@@ -77,7 +77,29 @@ export const useProjectStore = defineStore('project', () => {
   const open = (path?: string): Promise<boolean> => move(async () => moved(await errors.call('project:open', payload(path))), true);
   // The same document continues in the copy (same videos and ids): only the name and the folder change.
   const saveAs = (path?: string): Promise<boolean> => move(async () => moved(await errors.call('project:save-as', payload(path))), false);
+  /**
+   * A folder of per-frame label PNGs (palette, class-index or AVSS colours; `{k}.png` = sampled frame k) into the
+   * shown video through masks:import; main checks every file before changing anything. The video is shown again
+   * from main's document afterwards, so the imported revisions appear as they were saved.
+   */
+  async function importMasks(path?: string): Promise<boolean> {
+    const session = useSessionStore();
+    const videoId = session.currentId;
+    if (!videoId) return false;
+    const done = await move(async () => {
+      const summary = await errors.call('masks:import', { videoId, ...payload(path) });
+      if (!summary) return false;
+      errors.note('masks:import', `Imported ${summary.frames} mask file(s) from ${summary.dir}: ${summary.changed} frame(s) changed, `
+        + `${summary.objectsAdded} new object(s)${summary.classes.length ? ` (${summary.classes.join(', ')})` : ''}`, 'info');
+      return state.value;
+    }, false);
+    if (done) {
+      useEditorStore().close();
+      await session.reload(videoId);
+    }
+    return done;
+  }
   const close = (): Promise<boolean> => move(async () => ((await errors.call('project:close', {})) ? null : false), true);
 
-  return { state, recent, busy, name, refresh, loadRecent, forget, create, open, saveAs, close };
+  return { state, recent, busy, name, refresh, loadRecent, forget, create, open, saveAs, importMasks, close };
 });

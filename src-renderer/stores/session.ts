@@ -53,13 +53,14 @@ export const useSessionStore = defineStore('session', () => {
   }
 
   /** Shows the videos of the project main has open now (after a project was opened, created or closed). */
-  async function reload(): Promise<void> {
+  /** Re-reads main's videos and shows `prefer` (else the last one) from its first frame. */
+  async function reload(prefer?: string): Promise<void> {
     const list = (await errors.call('video:list', {})) ?? [];
     videos.value = list;
     currentId.value = null;
     frameIndex.value = 0;
-    const last = list.at(-1);
-    if (last) await select(last.videoId);
+    const shown = list.find((v) => v.videoId === prefer) ?? list.at(-1);
+    if (shown) await select(shown.videoId);
   }
 
   /** Opens a video: a path (browser mode, drag and drop) or main's file dialog when `path` is omitted. */

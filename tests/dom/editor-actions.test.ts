@@ -24,7 +24,7 @@ function setup(): { editor: Editor; registry: ActionRegistry; view: ViewTargets;
   };
   const registry = new ActionRegistry();
   registry.register(...editorActions(editor, view));
-  registry.register(...projectActions({ run: (c) => projectRuns.push(c), hasProject: () => projectOpen }));
+  registry.register(...projectActions({ run: (c) => projectRuns.push(c), hasProject: () => projectOpen, hasVideo: () => projectOpen }));
   return { editor, registry, view, off: registry.bind(window) };
 }
 

@@ -10,6 +10,8 @@ import { expect, test } from '@playwright/test';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { encodePalettePng } from '../../src-main/dataset/png';
+import { AVSS_CLASSES, AVSS_PALETTE } from '../../src-main/shared/avss-classes';
 import { startServe, type ServeHandle } from './serve';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -98,4 +100,48 @@ test('new project, one edit, save as: the copy has the edit, the old lock is gon
   await expect(recent).toHaveCount(1);
   await expect(page.getByTestId('project-name')).toHaveText('second');
   expect(problems).toEqual([]);
+});
+
+test('Import masks: a folder of palette PNGs lands in the shown video as an object with those pixels', async ({ page }) => {
+  test.setTimeout(90_000);
+  const own = await startServe(root, ['--project', join(work, 'imported')]);
+  try {
+    // Frame 2 of the 224x224 sample: a 40x30 rectangle of "dog" (palette index = AVSS class index).
+    const dog = AVSS_CLASSES.indexOf('dog');
+    const indices = new Uint8Array(224 * 224);
+    for (let y = 50; y < 80; y++) for (let x = 20; x < 60; x++) indices[y * 224 + x] = dog;
+    const masks = join(work, 'masks');
+    mkdirSync(masks, { recursive: true });
+    writeFileSync(join(masks, '2.png'), encodePalettePng(224, 224, indices, AVSS_PALETTE));
+
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.goto(own.url);
+    await page.getByTestId('video-path').fill(join(root, 'assets', 'sample.mp4'));
+    await page.getByTestId('open-video').click();
+    await expect(page.getByTestId('frame-thumb').first()).toBeVisible({ timeout: 30_000 });
+
+    // A folder with a broken file is refused as a whole, naming that file.
+    const broken = join(work, 'broken-masks');
+    mkdirSync(broken);
+    writeFileSync(join(broken, '1.png'), 'not a png');
+    await page.getByTestId('project-menu').click();
+    await page.getByTestId('project-import-masks').click();
+    await page.getByTestId('project-path-input').fill(broken);
+    await page.getByTestId('project-path-ok').click();
+    await expect(page.getByTestId('notice').filter({ hasText: join(broken, '1.png') })).toHaveCount(1);
+    await expect(page.getByTestId('object-row')).toHaveCount(0);
+
+    await page.getByTestId('project-menu').click();
+    await page.getByTestId('project-import-masks').click();
+    await page.getByTestId('project-path-input').fill(masks);
+    await page.getByTestId('project-path-ok').click();
+    await expect(page.getByTestId('notice').filter({ hasText: 'Imported 1 mask file(s)' })).toHaveCount(1);
+    const row = page.getByTestId('object-row');
+    await expect(row).toHaveCount(1);
+    await expect(row).toHaveAttribute('data-class', String(dog));
+    await page.locator('[data-testid="frame-thumb"][data-frame="2"]').click();
+    await expect(row).toHaveAttribute('data-pixels', String(40 * 30));
+  } finally {
+    await own.stop();
+  }
 });
