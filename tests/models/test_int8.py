@@ -95,3 +95,31 @@ def test_quantize_flag_needs_a_real_source(tmp_path, capsys) -> None:  # type: i
     assert main(["export", "--onnx", str(tmp_path / "nope.onnx"), "--out", str(tmp_path / "x.onnx"),
                  "--quantize", "int8"]) == 2
     assert "nope.onnx" in capsys.readouterr().err
+
+
+def _quantised_convs(model: onnx.ModelProto) -> tuple[int, int]:
+    """(dense, depthwise) Conv nodes whose weight comes from a DequantizeLinear, i.e. that run as int8."""
+    dq_outputs = {o for n in model.graph.node if n.op_type == "DequantizeLinear" for o in n.output}
+    dense = depthwise = 0
+    for n in model.graph.node:
+        if n.op_type == "Conv" and n.input[1] in dq_outputs:
+            group = next((a.i for a in n.attribute if a.name == "group"), 1)
+            depthwise += group > 1
+            dense += group == 1
+    return dense, depthwise
+
+
+def test_dense_conv_scheme_leaves_depthwise_convs_fp32(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from ccformer.export.quantize import calibration_clips, depthwise_convs, quantize_int8
+
+    base = onnx.load(str(BUNDLED))
+    assert depthwise_convs(base), "the tiny model has PVT's depthwise convs"
+    feeds = calibration_clips("avss", 128, 5, clips=1)
+    every, dense = tmp_path / "on.onnx", tmp_path / "dense.onnx"
+    quantize_int8(BUNDLED, every, feeds)
+    info = quantize_int8(BUNDLED, dense, feeds, skip_depthwise=True)
+    on_dense, on_dw = _quantised_convs(onnx.load(str(every)))
+    d_dense, d_dw = _quantised_convs(onnx.load(str(dense)))
+    assert on_dw == len(depthwise_convs(base)) and d_dw == 0
+    assert d_dense == on_dense > 0
+    assert "depthwise fp32" in info["conv"]
