@@ -5,6 +5,7 @@
  */
 import { expect, test, type Locator } from '@playwright/test';
 import { join } from 'node:path';
+import { openVideo, pageErrorsOf } from './open-video';
 import { startServe, type ServeHandle } from './serve';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -32,12 +33,10 @@ async function drawn(canvas: Locator): Promise<{ opaque: number; colours: number
 const videoTime = (video: Locator): Promise<number> => video.evaluate((v) => (v as unknown as { currentTime: number }).currentTime);
 
 test('audio panel: drawn, seeks, in sync with the frame', async ({ page }) => {
-  const pageErrors: string[] = [];
-  page.on('pageerror', (err) => pageErrors.push(err.message));
+  const pageErrors = pageErrorsOf(page);
   server = await startServe(root);
   await page.goto(server.url);
-  await page.getByTestId('video-path').fill(join(root, 'assets', 'sample.mp4'));
-  await page.getByTestId('open-video').click();
+  await openVideo(page, join(root, 'assets', 'sample.mp4'));
 
   const panel = page.getByTestId('audio-panel');
   await expect(panel).toBeVisible();

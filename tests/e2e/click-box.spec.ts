@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { maskIou } from '../../src-main/shared/binary-mask';
 import { makeTempDir } from '../unit/helpers/media-fixtures';
 import { DISC, discCentre, discMask, makeDiscVideo } from '../unit/assist/moving-disc';
+import { openVideo, pageErrorsOf } from './open-video';
 import { startServe, type ServeHandle } from './serve';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -38,13 +39,11 @@ async function proposalBits(page: Page): Promise<Uint8Array> {
 }
 
 test('click-to-mask gestures: tiny drag = click, box drag = box prompt, Esc cancels, Enter accepts', async ({ page }) => {
-  const pageErrors: string[] = [];
-  page.on('pageerror', (err) => pageErrors.push(err.message));
+  const pageErrors = pageErrorsOf(page);
   const file = await makeDiscVideo(await makeTempDir('avs-e2e-disc-'));
   server = await startServe(root);
   await page.goto(server.url);
-  await page.getByTestId('video-path').fill(file);
-  await page.getByTestId('open-video').click();
+  await openVideo(page, file);
   await expect(page.getByTestId('frame-loading')).toHaveCount(0, { timeout: 30_000 });
   await page.getByTestId('new-object').click();
   const row = page.getByTestId('object-row').first();

@@ -5,6 +5,7 @@
  */
 import { expect, test } from '@playwright/test';
 import { join } from 'node:path';
+import { openVideo, pageErrorsOf } from './open-video';
 import { startServe, type ServeHandle } from './serve';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -14,12 +15,10 @@ test.afterAll(async () => {
 });
 
 test('click-to-mask: click, see the proposal, Enter accepts it', async ({ page }) => {
-  const pageErrors: string[] = [];
-  page.on('pageerror', (err) => pageErrors.push(err.message));
+  const pageErrors = pageErrorsOf(page);
   server = await startServe(root);
   await page.goto(server.url);
-  await page.getByTestId('video-path').fill(join(root, 'assets', 'sample.mp4'));
-  await page.getByTestId('open-video').click();
+  await openVideo(page, join(root, 'assets', 'sample.mp4'));
   await expect(page.getByTestId('frame-loading')).toHaveCount(0, { timeout: 30_000 });
   await page.getByTestId('new-object').click();
   const row = page.getByTestId('object-row').first();

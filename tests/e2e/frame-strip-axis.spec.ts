@@ -5,6 +5,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { join } from 'node:path';
+import { openVideo, pageErrorsOf } from './open-video';
 import { startServe, type ServeHandle } from './serve';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -37,12 +38,10 @@ async function checkAligned(page: Page): Promise<number> {
 }
 
 test('frame strip: thumbnail k sits over second k of the audio panel, zoomed and scrolled', async ({ page }) => {
-  const pageErrors: string[] = [];
-  page.on('pageerror', (err) => pageErrors.push(err.message));
+  const pageErrors = pageErrorsOf(page);
   server = await startServe(root);
   await page.goto(server.url);
-  await page.getByTestId('video-path').fill(join(root, 'assets', 'sample.mp4'));
-  await page.getByTestId('open-video').click();
+  await openVideo(page, join(root, 'assets', 'sample.mp4'));
   const panel = page.getByTestId('audio-panel');
   await expect.poll(() => panel.getAttribute('data-columns').then(Number)).toBeGreaterThan(100);
   await page.getByTestId('new-object').click();

@@ -5,6 +5,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { join } from 'node:path';
+import { openVideo, pageErrorsOf } from './open-video';
 import { startServe, type ServeHandle } from './serve';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -43,12 +44,10 @@ const clock = (page: Page): Promise<{ t: number; frame: number; visible: boolean
 });
 
 test('playback: the real video over the frame view, at its transform, masks following its clock', async ({ page }) => {
-  const pageErrors: string[] = [];
-  page.on('pageerror', (err) => pageErrors.push(err.message));
+  const pageErrors = pageErrorsOf(page);
   server = await startServe(root);
   await page.goto(server.url);
-  await page.getByTestId('video-path').fill(join(root, 'assets', 'sample.mp4'));
-  await page.getByTestId('open-video').click();
+  await openVideo(page, join(root, 'assets', 'sample.mp4'));
   await expect(page.getByTestId('frame-loading')).toHaveCount(0, { timeout: 30_000 });
 
   // Zoom in around an off-centre point so the transform is not the fitted one.

@@ -12,6 +12,7 @@ import { basename, join } from 'node:path';
 import { decodePng } from '../../src-main/dataset/png';
 import { validateAvssDataset } from '../../src-main/dataset';
 import { sampleVideo } from './sample-video';
+import { openVideo } from './open-video';
 import { startServe, type ServeHandle } from './serve';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -71,8 +72,7 @@ test('pre-label, correct with brush + eraser + polygon, undo/redo, approve, expo
   server = await startServe(root, ['--out', outDir]);
 
   await page.goto(`${server.url}&debug=1`);
-  await page.getByTestId('video-path').fill(video);
-  await page.getByTestId('open-video').click();
+  await openVideo(page, video);
   await expect(page.getByTestId('video-info')).toContainText(basename(video));
   const thumbs = page.getByTestId('frame-thumb');
   await expect(thumbs.first()).toBeVisible();

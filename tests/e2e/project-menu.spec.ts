@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodePalettePng } from '../../src-main/dataset/png';
 import { AVSS_CLASSES, AVSS_PALETTE } from '../../src-main/shared/avss-classes';
+import { openVideo } from './open-video';
 import { startServe, type ServeHandle } from './serve';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -45,8 +46,7 @@ test('new project, one edit, save as: the copy has the edit, the old lock is gon
   await expect(page.getByTestId('project-name')).toHaveText('first');
   expect(existsSync(join(first, 'project.json'))).toBe(true);
 
-  await page.getByTestId('video-path').fill(join(root, 'assets', 'sample.mp4'));
-  await page.getByTestId('open-video').click();
+  await openVideo(page, join(root, 'assets', 'sample.mp4'));
   await expect(page.getByTestId('frame-thumb').first()).toBeVisible({ timeout: 30_000 });
   await page.getByTestId('new-object').click();
   await expect(page.getByTestId('object-row')).toHaveCount(1);
@@ -116,8 +116,7 @@ test('Import masks: a folder of palette PNGs lands in the shown video as an obje
 
     await page.setViewportSize({ width: 1280, height: 720 });
     await page.goto(own.url);
-    await page.getByTestId('video-path').fill(join(root, 'assets', 'sample.mp4'));
-    await page.getByTestId('open-video').click();
+    await openVideo(page, join(root, 'assets', 'sample.mp4'));
     await expect(page.getByTestId('frame-thumb').first()).toBeVisible({ timeout: 30_000 });
 
     // A folder with a broken file is refused as a whole, naming that file.
