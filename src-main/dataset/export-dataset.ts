@@ -13,6 +13,7 @@ import type { ExportSource } from './export-source';
 import { WRITERS } from './dataset-writers';
 import { commitStaged, stagingRoot } from './staged-commit';
 import type { ClipLabel } from './window-rule';
+import { isInside } from '../util/path-inside';
 
 export interface DatasetExportOptions {
   format: DatasetFormat;
@@ -37,8 +38,7 @@ async function estimateBytes(source: ExportSource): Promise<number> {
 function culpritFile(err: unknown, staging: string, out: string): string {
   const file = (err as { path?: unknown } | null)?.path;
   if (typeof file !== 'string') return out;
-  const rel = path.relative(staging, path.resolve(file));
-  return rel.startsWith('..') || path.isAbsolute(rel) ? file : out;
+  return isInside(staging, path.resolve(file)) ? out : file;
 }
 
 export async function exportDataset(source: ExportSource, outDir: string, opts: DatasetExportOptions): Promise<DatasetExportSummary> {

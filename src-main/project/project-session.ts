@@ -16,7 +16,8 @@ import { checkVideoFile, fingerprintFile } from './fingerprint';
 import { createProject, openProject } from './open-project';
 import type { Project } from './project';
 import { RecentProjects } from './recent-projects';
-import { checkSaveAsTarget, copyProjectFolder, isInside, type SaveAsCopyOptions } from './save-as';
+import { isInside } from '../util/path-inside';
+import { checkSaveAsTarget, copyProjectFolder, type SaveAsCopyOptions } from './save-as';
 
 export interface SessionListener {
   saved(revision: number, state: SaveState): void;

@@ -1,18 +1,19 @@
 /**
  * Save as, on disk: a copy of a project folder at a new place, all or nothing. The copy is built in a hidden temp
- * folder beside the target (same file system, so the final rename is atomic), every file and folder fsynced, then
+ * folder beside the target (same file system, so the final rename is atomic), made durable in one pass, then
  * renamed into place and the parent folder fsynced. The lock (`.avs-lock`, the source's: it means "this folder is
  * open") and leftover temp files are not copied; project.json is written from the document in memory with the
  * new name. Any failure removes the temp folder: the target is either absent or complete.
  */
 import { constants } from 'node:fs';
 import { copyFile, mkdir, readdir, realpath, rename, rm, rmdir, stat } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, relative } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { MAX_NAME_LENGTH, type ProjectManifest } from '../shared/project-model';
 import { AppError } from '../pipeline/app-error';
-import { fsyncDir, fsyncFile, tempPathFor, TEMP_PREFIX, writeFileDurable } from '../util/atomic-write';
+import { fsyncDir, syncTree, tempPathFor, TEMP_PREFIX, writeStagedFile } from '../util/atomic-write';
 import { describeFsError, errnoOf, fsStep } from '../util/fs-errors';
 import { makeDirs } from '../util/make-dir';
+import { isInside } from '../util/path-inside';
 import { LOCK_FILE, MANIFEST_FILE } from './layout';
 import { serializeManifest } from './manifest-file';
 
@@ -46,12 +47,6 @@ async function realpathSoFar(path: string): Promise<string> {
   }
 }
 
-/** `child` is `parent` or somewhere below it. */
-export function isInside(parent: string, child: string): boolean {
-  const rel = relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-}
-
 /** Refuses (one line naming the path) a target inside the source, a file, or a folder that is not empty. */
 export async function checkSaveAsTarget(source: string, target: string): Promise<void> {
   if (isInside(await realpathSoFar(source), await realpathSoFar(target))) {
@@ -77,13 +72,9 @@ async function copyTree(from: string, to: string, copy: CopyFileStep, top: boole
     const source = join(from, entry.name);
     const dest = join(to, entry.name);
     if (entry.isDirectory()) await copyTree(source, dest, copy, false);
-    else if (entry.isFile()) {
-      await fsStep(source, () => copy(source, dest));
-      await fsStep(dest, () => fsyncFile(dest));
-    }
+    else if (entry.isFile()) await fsStep(source, () => copy(source, dest));
     // Anything else (a link, a socket) is not something a project writes: left behind.
   }
-  await fsStep(to, () => fsyncDir(to));
 }
 
 /** Moves the finished copy to `target`; an empty folder already there is replaced (it holds nothing). */
@@ -109,8 +100,9 @@ export async function copyProjectFolder(source: string, target: string, manifest
   try {
     await copyTree(source, tmp, options.copyFile ?? copyExclusive, true);
     const text = serializeManifest({ ...manifest, name: nameForFolder(target) });
-    await fsStep(join(tmp, MANIFEST_FILE), () => writeFileDurable(join(tmp, MANIFEST_FILE), text));
-    await fsStep(tmp, () => fsyncDir(tmp));
+    await fsStep(join(tmp, MANIFEST_FILE), () => writeStagedFile(join(tmp, MANIFEST_FILE), text));
+    // The whole copy is made durable in one pass (every file, then every folder) before the rename publishes it.
+    await fsStep(tmp, () => syncTree(tmp));
     await renameIntoPlace(tmp, target);
   } catch (err) {
     await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
