@@ -48,9 +48,9 @@ export const useProjectStore = defineStore('project', () => {
   /**
    * Runs one move with the editor's edits flushed first. `run` answers the project open after it (null: none), or
    * false when nothing changed (refused: the notice says why; or the dialog was cancelled). `reload`: the window
-   * shows another document afterwards.
+   * shows another document afterwards, from video `show` (default: the last one).
    */
-  async function move(run: () => Promise<ProjectState | null | false>, reload: boolean): Promise<boolean> {
+  async function move(run: () => Promise<ProjectState | null | false>, reload: boolean, show?: string): Promise<boolean> {
     if (busy.value) return false;
     busy.value = true;
     const editor = useEditorStore();
@@ -61,7 +61,7 @@ export const useProjectStore = defineStore('project', () => {
       state.value = next;
       if (reload) {
         editor.close();
-        await useSessionStore().reload();
+        await useSessionStore().reload(show);
       }
       void loadRecent();
       return true;
@@ -83,21 +83,15 @@ export const useProjectStore = defineStore('project', () => {
    * from main's document afterwards, so the imported revisions appear as they were saved.
    */
   async function importMasks(path?: string): Promise<boolean> {
-    const session = useSessionStore();
-    const videoId = session.currentId;
+    const videoId = useSessionStore().currentId;
     if (!videoId) return false;
-    const done = await move(async () => {
+    return move(async () => {
       const summary = await errors.call('masks:import', { videoId, ...payload(path) });
       if (!summary) return false;
       errors.note('masks:import', `Imported ${summary.frames} mask file(s) from ${summary.dir}: ${summary.changed} frame(s) changed, `
         + `${summary.objectsAdded} new object(s)${summary.classes.length ? ` (${summary.classes.join(', ')})` : ''}`, 'info');
       return state.value;
-    }, false);
-    if (done) {
-      useEditorStore().close();
-      await session.reload(videoId);
-    }
-    return done;
+    }, true, videoId);
   }
   const close = (): Promise<boolean> => move(async () => ((await errors.call('project:close', {})) ? null : false), true);
 
